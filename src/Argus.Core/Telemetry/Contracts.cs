@@ -1,0 +1,173 @@
+namespace Argus.Core.Telemetry;
+
+/// <summary>The outcome of offering a batch to the ingest queue.</summary>
+public enum IngestOutcome
+{
+    /// <summary>Queued; it will be written, and a graceful stop flushes it.</summary>
+    Accepted,
+    /// <summary>The queue is full: the caller should answer with a retryable status and Retry-After.</summary>
+    QueueFull,
+    /// <summary>The server is stopping and takes no more data.</summary>
+    ShuttingDown,
+}
+
+/// <summary>
+/// Where receivers hand mapped telemetry. Implementations are bounded: they never buffer without limit,
+/// and say so with <see cref="IngestOutcome.QueueFull"/> instead.
+/// </summary>
+public interface ITelemetrySink
+{
+    /// <summary>Offers a batch without waiting.</summary>
+    IngestOutcome TryAccept(TelemetryBatch batch);
+
+    /// <summary>A hint, in seconds, for Retry-After when the sink is full.</summary>
+    int RetryAfterSeconds { get; }
+}
+
+/// <summary>Writes telemetry to a store. Called by the single ingest consumer, never concurrently.</summary>
+public interface ITelemetryWriter
+{
+    /// <summary>Writes the batches in one go (one transaction or appender pass where the store allows).</summary>
+    Task WriteAsync(IReadOnlyList<TelemetryBatch> batches, CancellationToken cancellationToken);
+}
+
+/// <summary>Keeps the store within its age and size limits.</summary>
+public interface ITelemetryRetention
+{
+    /// <summary>Deletes data older than <paramref name="olderThan"/>, then the oldest data until the store is under <paramref name="maxBytes"/> (0 = no size limit).</summary>
+    Task<RetentionResult> ApplyRetentionAsync(DateTimeOffset olderThan, long maxBytes, CancellationToken cancellationToken);
+
+    /// <summary>Bytes the store takes on disk now.</summary>
+    long GetStorageBytes();
+}
+
+/// <summary>What a retention pass removed.</summary>
+public sealed record RetentionResult(long SpansDeleted, long LogsDeleted, long MetricPointsDeleted, long BytesAfter);
+
+/// <summary>Reads telemetry. Every method is scoped to one tenant.</summary>
+public interface ITelemetryReader
+{
+    Task<IReadOnlyList<ServiceSummary>> GetServicesAsync(string tenantId, TimeRange range, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<RedPoint>> GetRedAsync(string tenantId, RedQuery query, CancellationToken cancellationToken);
+
+    /// <summary>All spans of a trace, ordered by start time; empty when the trace is unknown to this tenant.</summary>
+    Task<IReadOnlyList<SpanRecord>> GetTraceAsync(string tenantId, TraceId traceId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<TraceSummary>> SearchTracesAsync(string tenantId, TraceQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Database statements grouped by <see cref="SpanRecord.DbFingerprint"/>.</summary>
+    Task<IReadOnlyList<SqlStatementStats>> GetSqlStatementsAsync(string tenantId, SqlQuery query, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<LogRecord>> SearchLogsAsync(string tenantId, LogQuery query, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<LogLevelCount>> GetLogLevelCountsAsync(string tenantId, LogLevelQuery query, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<MetricSummary>> GetMetricsAsync(string tenantId, string? service, TimeRange range, CancellationToken cancellationToken);
+}
+
+/// <summary>A service seen in a range.</summary>
+public sealed record ServiceSummary(string Name, long SpanCount, long ErrorCount, long ServerSpanCount);
+
+/// <summary>Parameters of a RED (rate, errors, duration) query over a service's server spans.</summary>
+public sealed record RedQuery(string Service, TimeRange Range, TimeSpan Step, string? Endpoint = null);
+
+/// <summary>One step of one endpoint: request and error counts and duration percentiles in milliseconds.</summary>
+public sealed record RedPoint(
+    DateTimeOffset Time,
+    string Endpoint,
+    long Requests,
+    long Errors,
+    double P50Ms,
+    double P90Ms,
+    double P95Ms,
+    double P99Ms);
+
+/// <summary>Trace search filters; null means any.</summary>
+public sealed record TraceQuery(
+    TimeRange Range,
+    string? Service = null,
+    string? Operation = null,
+    double? MinDurationMs = null,
+    SpanStatusCode? Status = null,
+    int Limit = 20);
+
+/// <summary>A trace found by search, described by its root (or earliest) span.</summary>
+public sealed record TraceSummary(
+    TraceId TraceId,
+    string RootService,
+    string RootName,
+    DateTimeOffset Start,
+    double DurationMs,
+    int SpanCount,
+    int ErrorCount);
+
+/// <summary>How SQL statement groups are ordered.</summary>
+public enum SqlOrder
+{
+    Total,
+    Average,
+    Max,
+    Count,
+}
+
+/// <summary>Filters for the SQL statement statistics.</summary>
+public sealed record SqlQuery(TimeRange Range, string? Service = null, SqlOrder OrderBy = SqlOrder.Total, int Limit = 50);
+
+/// <summary>One group of statements with the same fingerprint; <see cref="SampleStatement"/> is one raw statement of the group.</summary>
+public sealed record SqlStatementStats(
+    ulong Fingerprint,
+    string SampleStatement,
+    string? DbSystem,
+    string? DbName,
+    long Count,
+    double TotalMs,
+    double AverageMs,
+    double MaxMs,
+    long ErrorCount);
+
+/// <summary>Log search filters. <see cref="Text"/> is a case-insensitive substring of the body.</summary>
+public sealed record LogQuery(
+    TimeRange Range,
+    string? Service = null,
+    int MinSeverity = 0,
+    string? Text = null,
+    TraceId? TraceId = null,
+    int Limit = 100);
+
+/// <summary>Log counts by level per step.</summary>
+public sealed record LogLevelQuery(TimeRange Range, TimeSpan Step, string? Service = null);
+
+/// <summary>A count of log records of one level in one step. <see cref="Level"/> is the OTLP short name (TRACE, DEBUG, INFO, WARN, ERROR, FATAL, UNSPECIFIED).</summary>
+public sealed record LogLevelCount(DateTimeOffset Time, string Level, long Count);
+
+/// <summary>A metric name seen in a range.</summary>
+public sealed record MetricSummary(string Name, MetricKind Kind, string? Unit, string ServiceName, long PointCount);
+
+/// <summary>Maps OTLP severity numbers to their short level names.</summary>
+public static class SeverityLevels
+{
+    /// <summary>TRACE for 1-4, DEBUG 5-8, INFO 9-12, WARN 13-16, ERROR 17-20, FATAL 21-24, else UNSPECIFIED.</summary>
+    public static string NameOf(int severityNumber) => severityNumber switch
+    {
+        >= 1 and <= 4 => "TRACE",
+        >= 5 and <= 8 => "DEBUG",
+        >= 9 and <= 12 => "INFO",
+        >= 13 and <= 16 => "WARN",
+        >= 17 and <= 20 => "ERROR",
+        >= 21 and <= 24 => "FATAL",
+        _ => "UNSPECIFIED",
+    };
+
+    /// <summary>The lowest severity number of a level name (case-insensitive), e.g. WARN → 13; null when unknown.</summary>
+    public static int? MinNumberOf(string level) => level.ToUpperInvariant() switch
+    {
+        "TRACE" => 1,
+        "DEBUG" => 5,
+        "INFO" or "INFORMATION" => 9,
+        "WARN" or "WARNING" => 13,
+        "ERROR" => 17,
+        "FATAL" or "CRITICAL" => 21,
+        _ => null,
+    };
+}
