@@ -1,0 +1,83 @@
+using System.Security.Claims;
+using Argus.Core.Telemetry;
+using Argus.Core.Tenancy;
+using Argus.Otlp.Mapping;
+using Argus.Otlp.Proto.Collector.Logs;
+using Argus.Otlp.Proto.Collector.Metrics;
+using Argus.Otlp.Proto.Collector.Trace;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Argus.Otlp;
+
+/// <summary>How an export ended, independent of the transport that carried it.</summary>
+internal enum OtlpIngestStatus
+{
+    /// <summary>Everything valid was queued; <see cref="OtlpIngestResult.Rejected"/> may still be non-zero (partial success).</summary>
+    Accepted,
+
+    /// <summary>The sink is full: retryable, after <see cref="OtlpIngestResult.RetryAfterSeconds"/>.</summary>
+    QueueFull,
+
+    /// <summary>The server is stopping: retryable, elsewhere or later.</summary>
+    ShuttingDown,
+}
+
+/// <summary>The result of one export; transports turn it into HTTP statuses or gRPC codes.</summary>
+internal readonly record struct OtlpIngestResult(OtlpIngestStatus Status, long Rejected, string? ErrorMessage, int RetryAfterSeconds);
+
+/// <summary>
+/// The transport-neutral receiver: maps a decoded OTLP request for one tenant, hands the batch to the sink
+/// without waiting, and reports what happened. gRPC and HTTP adapters only decode and encode around it.
+/// </summary>
+internal sealed class OtlpIngestService(ITelemetrySink sink, IOptions<OtlpOptions> options, ILogger<OtlpIngestService> logger)
+{
+    private readonly OtlpOptions _options = options.Value;
+
+    /// <summary>The options in force, for transports that enforce size limits themselves.</summary>
+    public OtlpOptions Options => _options;
+
+    public OtlpIngestResult Export(ExportTraceServiceRequest request, string tenantId) =>
+        Offer("traces", tenantId, OtlpTraceMapper.Map(request, tenantId, _options));
+
+    public OtlpIngestResult Export(ExportLogsServiceRequest request, string tenantId) =>
+        Offer("logs", tenantId, OtlpLogMapper.Map(request, tenantId, _options));
+
+    public OtlpIngestResult Export(ExportMetricsServiceRequest request, string tenantId) =>
+        Offer("metrics", tenantId, OtlpMetricMapper.Map(request, tenantId, _options));
+
+    /// <summary>The tenant of an authenticated caller, from the <see cref="ArgusClaimTypes.TenantId"/> claim; null when absent or blank.</summary>
+    public static string? TenantOf(ClaimsPrincipal? user)
+    {
+        var value = user?.FindFirst(ArgusClaimTypes.TenantId)?.Value;
+        return string.IsNullOrWhiteSpace(value) ? null : value;
+    }
+
+    private OtlpIngestResult Offer(string signal, string tenantId, OtlpMapResult mapped)
+    {
+        if (mapped.Rejected > 0)
+        {
+            OtlpLog.RecordsRejected(logger, signal, tenantId, mapped.Rejected, mapped.ErrorMessage);
+        }
+
+        // Nothing valid to queue (an empty request, or all rejected): the sink is not bothered, and a full queue
+        // must not turn a permanent rejection into a retry loop.
+        if (mapped.Batch.Count == 0)
+        {
+            return new OtlpIngestResult(OtlpIngestStatus.Accepted, mapped.Rejected, mapped.ErrorMessage, 0);
+        }
+
+        switch (sink.TryAccept(mapped.Batch))
+        {
+            case IngestOutcome.Accepted:
+                return new OtlpIngestResult(OtlpIngestStatus.Accepted, mapped.Rejected, mapped.ErrorMessage, 0);
+            case IngestOutcome.QueueFull:
+                var retryAfter = Math.Max(1, sink.RetryAfterSeconds);
+                OtlpLog.QueueFull(logger, signal, tenantId, mapped.Batch.Count, retryAfter);
+                return new OtlpIngestResult(OtlpIngestStatus.QueueFull, 0, null, retryAfter);
+            default:
+                OtlpLog.ShuttingDown(logger, signal, tenantId);
+                return new OtlpIngestResult(OtlpIngestStatus.ShuttingDown, 0, null, Math.Max(1, sink.RetryAfterSeconds));
+        }
+    }
+}
