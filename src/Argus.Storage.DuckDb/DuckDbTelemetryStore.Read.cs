@@ -1,0 +1,379 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Numerics;
+using System.Text;
+using Argus.Core;
+using Argus.Core.Telemetry;
+using DuckDB.NET.Data;
+
+namespace Argus.Storage.DuckDb;
+
+// Every query is tenant-scoped and parameterised. Optional filters add constant SQL fragments; user input only ever
+// travels as a parameter value. Time predicates use the raw start/time column so DuckDB's zone maps skip row groups.
+public sealed partial class DuckDbTelemetryStore
+{
+    private const string ErrorPredicate = "(status = 2 OR exception_type IS NOT NULL)";
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ServiceSummary>> GetServicesAsync(string tenantId, TimeRange range, CancellationToken cancellationToken) =>
+        ReadAsync<IReadOnlyList<ServiceSummary>>(connection =>
+        {
+            using var command = Command(connection, $"""
+                SELECT service, count(*), count(*) FILTER (WHERE {ErrorPredicate}), count(*) FILTER (WHERE kind = 2)
+                FROM spans
+                WHERE tenant_id = $tenant AND start_ns >= $from AND start_ns < $to
+                GROUP BY service
+                ORDER BY service
+                """,
+                ("tenant", tenantId), ("from", range.FromUnixNano), ("to", range.ToUnixNano()));
+            return Query(command, r => new ServiceSummary(r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3)), cancellationToken);
+        }, cancellationToken);
+
+    /// <summary>
+    /// Rate, errors and duration per step and endpoint (span name of the service's SERVER spans).
+    /// Percentiles are exact and use <c>quantile_cont</c>: linear interpolation between the two nearest ranks
+    /// (position <c>(n - 1) * q</c> of the sorted durations, the definition of NumPy's default and R's type 7).
+    /// </summary>
+    public Task<IReadOnlyList<RedPoint>> GetRedAsync(string tenantId, RedQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var step = StepNanos(query.Step);
+        return ReadAsync<IReadOnlyList<RedPoint>>(connection =>
+        {
+            using var command = Command(connection, $"""
+                SELECT $from + ((start_ns - $from) // $step) * $step AS bucket, name, count(*),
+                       count(*) FILTER (WHERE {ErrorPredicate}),
+                       quantile_cont(duration_ns, [0.5, 0.9, 0.95, 0.99])
+                FROM spans
+                WHERE tenant_id = $tenant AND service = $service AND kind = 2 AND start_ns >= $from AND start_ns < $to
+                {(query.Endpoint is null ? "" : "AND name = $endpoint")}
+                GROUP BY bucket, name
+                ORDER BY bucket, name
+                """,
+                Parameters(("tenant", tenantId), ("service", query.Service), ("from", query.Range.FromUnixNano), ("to", query.Range.ToUnixNano()),
+                    ("step", step), query.Endpoint is null ? default : ("endpoint", query.Endpoint)));
+            return Query(command, r =>
+            {
+                var q = r.GetFieldValue<List<double>>(4);
+                return new RedPoint(
+                    TimeRange.FromUnixNanoToTime(r.GetInt64(0)), r.GetString(1), r.GetInt64(2), r.GetInt64(3),
+                    q[0] / 1e6, q[1] / 1e6, q[2] / 1e6, q[3] / 1e6);
+            }, cancellationToken);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<SpanRecord>> GetTraceAsync(string tenantId, TraceId traceId, CancellationToken cancellationToken) =>
+        ReadAsync<IReadOnlyList<SpanRecord>>(connection =>
+        {
+            // No index on trace_id: an ART index measured too costly on ingest and in memory; a scan of the
+            // trace_id column is fast enough at the sizes an embedded store holds (see the report in the tests).
+            using var command = Command(connection, $"""
+                SELECT {Schema.SpanSelectColumns}
+                FROM spans s LEFT JOIN resources r ON r.tenant_id = s.tenant_id AND r.resource_id = s.resource_id
+                WHERE s.tenant_id = $tenant AND s.trace_id = $trace::UHUGEINT
+                ORDER BY s.start_ns, s.span_id
+                """,
+                ("tenant", tenantId), ("trace", TraceParameter(traceId)));
+            return Query(command, ReadSpan, cancellationToken);
+        }, cancellationToken);
+
+    /// <summary>
+    /// Finds traces with at least one span matching every filter, newest first, and describes each by its root span
+    /// (no parent; else the earliest) over all of the trace's spans.
+    /// </summary>
+    public Task<IReadOnlyList<TraceSummary>> SearchTracesAsync(string tenantId, TraceQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var filters = new StringBuilder();
+        var parameters = new List<(string, object?)>
+        {
+            ("tenant", tenantId), ("from", query.Range.FromUnixNano), ("to", query.Range.ToUnixNano()), ("limit", Math.Clamp(query.Limit, 1, 10_000)),
+        };
+        if (query.Service is not null)
+        {
+            filters.Append(" AND service = $service");
+            parameters.Add(("service", query.Service));
+        }
+
+        if (query.Operation is not null)
+        {
+            filters.Append(" AND name = $operation");
+            parameters.Add(("operation", query.Operation));
+        }
+
+        if (query.MinDurationMs is { } minMs)
+        {
+            filters.Append(" AND duration_ns >= $minDuration");
+            parameters.Add(("minDuration", (long)(minMs * 1e6)));
+        }
+
+        if (query.Status is { } status)
+        {
+            filters.Append(" AND status = $status");
+            parameters.Add(("status", (int)status));
+        }
+
+        return ReadAsync<IReadOnlyList<TraceSummary>>(connection =>
+        {
+            using var command = Command(connection, $"""
+                WITH matched AS (
+                    SELECT trace_id, max(start_ns) AS newest
+                    FROM spans
+                    WHERE tenant_id = $tenant AND start_ns >= $from AND start_ns < $to{filters}
+                    GROUP BY trace_id
+                    ORDER BY newest DESC
+                    LIMIT $limit)
+                SELECT trace_id,
+                       arg_min(service, [CASE WHEN parent_span_id = 0 THEN 0 ELSE 1 END, start_ns]),
+                       arg_min(name, [CASE WHEN parent_span_id = 0 THEN 0 ELSE 1 END, start_ns]),
+                       min(start_ns), max(start_ns + duration_ns) - min(start_ns), count(*),
+                       count(*) FILTER (WHERE {ErrorPredicate})
+                FROM spans
+                WHERE tenant_id = $tenant AND trace_id IN (SELECT trace_id FROM matched)
+                GROUP BY trace_id
+                ORDER BY min(start_ns) DESC, trace_id
+                """, [.. parameters]);
+            return Query(command, r => new TraceSummary(
+                new TraceId(ReadUInt128(r, 0)), r.GetString(1), r.GetString(2), TimeRange.FromUnixNanoToTime(r.GetInt64(3)),
+                r.GetInt64(4) / 1e6, (int)r.GetInt64(5), (int)r.GetInt64(6)), cancellationToken);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<SqlStatementStats>> GetSqlStatementsAsync(string tenantId, SqlQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var order = query.OrderBy switch
+        {
+            SqlOrder.Average => "avg_ns",
+            SqlOrder.Max => "max_ns",
+            SqlOrder.Count => "n",
+            _ => "total_ns",
+        };
+        return ReadAsync<IReadOnlyList<SqlStatementStats>>(connection =>
+        {
+            // Two steps: the statement text is by far the largest column, so the aggregation leaves it out and one
+            // LIMIT 1 look-up per returned group fetches a sample (it stops at the first match).
+            using var command = Command(connection, $"""
+                SELECT db_fingerprint, any_value(db_system), any_value(db_name),
+                       count(*) AS n, sum(duration_ns)::DOUBLE AS total_ns, avg(duration_ns) AS avg_ns, max(duration_ns) AS max_ns,
+                       count(*) FILTER (WHERE {ErrorPredicate})
+                FROM spans
+                WHERE tenant_id = $tenant AND db_fingerprint <> 0 AND start_ns >= $from AND start_ns < $to
+                {(query.Service is null ? "" : "AND service = $service")}
+                GROUP BY db_fingerprint
+                ORDER BY {order} DESC, db_fingerprint
+                LIMIT $limit
+                """,
+                Parameters(("tenant", tenantId), ("from", query.Range.FromUnixNano), ("to", query.Range.ToUnixNano()),
+                    ("limit", Math.Clamp(query.Limit, 1, 10_000)), query.Service is null ? default : ("service", query.Service)));
+            var groups = Query(command, r => new SqlStatementStats(
+                r.GetFieldValue<ulong>(0), "", NullableString(r, 1), NullableString(r, 2),
+                r.GetInt64(3), r.GetDouble(4) / 1e6, r.GetDouble(5) / 1e6, r.GetInt64(6) / 1e6, r.GetInt64(7)), cancellationToken);
+
+            using var sample = Command(connection, $"""
+                SELECT db_statement FROM spans
+                WHERE tenant_id = $tenant AND db_fingerprint = $fingerprint AND start_ns >= $from AND start_ns < $to
+                {(query.Service is null ? "" : "AND service = $service")}
+                LIMIT 1
+                """,
+                Parameters(("tenant", tenantId), ("fingerprint", 0UL), ("from", query.Range.FromUnixNano), ("to", query.Range.ToUnixNano()),
+                    query.Service is null ? default : ("service", query.Service)));
+            for (var i = 0; i < groups.Count; i++)
+            {
+                sample.Parameters["fingerprint"].Value = groups[i].Fingerprint;
+                groups[i] = groups[i] with { SampleStatement = sample.ExecuteScalar() as string ?? "" };
+            }
+
+            return groups;
+        }, cancellationToken);
+    }
+
+    /// <summary>Log records matching every filter, newest first. The text filter is a case-insensitive substring of the body.</summary>
+    public Task<IReadOnlyList<LogRecord>> SearchLogsAsync(string tenantId, LogQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var filters = new StringBuilder();
+        var parameters = new List<(string, object?)>
+        {
+            ("tenant", tenantId), ("from", query.Range.FromUnixNano), ("to", query.Range.ToUnixNano()), ("limit", Math.Clamp(query.Limit, 1, 10_000)),
+        };
+        if (query.Service is not null)
+        {
+            filters.Append(" AND l.service = $service");
+            parameters.Add(("service", query.Service));
+        }
+
+        if (query.MinSeverity > 0)
+        {
+            filters.Append(" AND l.severity_number >= $minSeverity");
+            parameters.Add(("minSeverity", query.MinSeverity));
+        }
+
+        if (!string.IsNullOrEmpty(query.Text))
+        {
+            // contains() rather than ILIKE: the text needs no escaping of % and _.
+            filters.Append(" AND contains(lower(l.body), lower($text))");
+            parameters.Add(("text", query.Text));
+        }
+
+        if (query.TraceId is { } traceId)
+        {
+            filters.Append(" AND l.trace_id = $trace::UHUGEINT");
+            parameters.Add(("trace", TraceParameter(traceId)));
+        }
+
+        return ReadAsync<IReadOnlyList<LogRecord>>(connection =>
+        {
+            using var command = Command(connection, $"""
+                SELECT l.tenant_id, l.service, l.time_ns, l.observed_ns, l.severity_number, l.severity_text, l.body, l.instance,
+                       l.environment, l.scope, l.trace_id, l.span_id, l.event_name, l.exception_type, l.exception_message,
+                       l.exception_stacktrace, l.attr_keys, l.attr_values, r.attr_keys, r.attr_values
+                FROM logs l LEFT JOIN resources r ON r.tenant_id = l.tenant_id AND r.resource_id = l.resource_id
+                WHERE l.tenant_id = $tenant AND l.time_ns >= $from AND l.time_ns < $to{filters}
+                ORDER BY l.time_ns DESC
+                LIMIT $limit
+                """, [.. parameters]);
+            return Query(command, r => new LogRecord
+            {
+                TenantId = r.GetString(0),
+                ServiceName = r.GetString(1),
+                TimeUnixNano = r.GetInt64(2),
+                ObservedTimeUnixNano = r.GetInt64(3),
+                SeverityNumber = r.GetFieldValue<sbyte>(4),
+                SeverityText = NullableString(r, 5),
+                Body = r.GetString(6),
+                ServiceInstanceId = NullableString(r, 7),
+                DeploymentEnvironment = NullableString(r, 8),
+                ScopeName = NullableString(r, 9),
+                TraceId = r.IsDBNull(10) ? TraceId.Empty : new TraceId(ReadUInt128(r, 10)),
+                SpanId = r.IsDBNull(11) ? SpanId.Empty : new SpanId(r.GetFieldValue<ulong>(11)),
+                EventName = NullableString(r, 12),
+                ExceptionType = NullableString(r, 13),
+                ExceptionMessage = NullableString(r, 14),
+                ExceptionStacktrace = NullableString(r, 15),
+                Attributes = AttributeCodec.Decode(NullableString(r, 16), NullableString(r, 17)),
+                ResourceAttributes = AttributeCodec.Decode(NullableString(r, 18), NullableString(r, 19)),
+            }, cancellationToken);
+        }, cancellationToken);
+    }
+
+    /// <summary>Log counts per step and level; the level names come from <see cref="SeverityLevels.NameOf"/>.</summary>
+    public Task<IReadOnlyList<LogLevelCount>> GetLogLevelCountsAsync(string tenantId, LogLevelQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var step = StepNanos(query.Step);
+        return ReadAsync<IReadOnlyList<LogLevelCount>>(connection =>
+        {
+            using var command = Command(connection, $"""
+                SELECT $from + ((time_ns - $from) // $step) * $step AS bucket, severity_number, count(*)
+                FROM logs
+                WHERE tenant_id = $tenant AND time_ns >= $from AND time_ns < $to
+                {(query.Service is null ? "" : "AND service = $service")}
+                GROUP BY ALL
+                """,
+                Parameters(("tenant", tenantId), ("from", query.Range.FromUnixNano), ("to", query.Range.ToUnixNano()), ("step", step),
+                    query.Service is null ? default : ("service", query.Service)));
+            var rows = Query(command, r => (Bucket: r.GetInt64(0), Level: SeverityLevels.NameOf(r.GetFieldValue<sbyte>(1)), Count: r.GetInt64(2)), cancellationToken);
+
+            // Severity numbers fold into levels here so that the one definition in Core decides the names.
+            return rows
+                .GroupBy(row => (row.Bucket, row.Level))
+                .Select(g => new LogLevelCount(TimeRange.FromUnixNanoToTime(g.Key.Bucket), g.Key.Level, g.Sum(row => row.Count)))
+                .OrderBy(c => c.Time).ThenBy(c => c.Level, StringComparer.Ordinal)
+                .ToList();
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<MetricSummary>> GetMetricsAsync(string tenantId, string? service, TimeRange range, CancellationToken cancellationToken) =>
+        ReadAsync<IReadOnlyList<MetricSummary>>(connection =>
+        {
+            using var command = Command(connection, $"""
+                SELECT name, kind, any_value(unit), service, count(*)
+                FROM metric_points
+                WHERE tenant_id = $tenant AND time_ns >= $from AND time_ns < $to
+                {(service is null ? "" : "AND service = $service")}
+                GROUP BY name, kind, service
+                ORDER BY name, service, kind
+                """,
+                Parameters(("tenant", tenantId), ("from", range.FromUnixNano), ("to", range.ToUnixNano()),
+                    service is null ? default : ("service", service)));
+            return Query(command, r => new MetricSummary(
+                r.GetString(0), (MetricKind)r.GetFieldValue<sbyte>(1), NullableString(r, 2), r.GetString(3), r.GetInt64(4)), cancellationToken);
+        }, cancellationToken);
+
+    private static SpanRecord ReadSpan(DbDataReader r)
+    {
+        var span = new SpanRecord
+        {
+            TenantId = r.GetString(0),
+            ServiceName = r.GetString(1),
+            Name = r.GetString(2),
+            StartTimeUnixNano = r.GetInt64(3),
+            DurationNano = r.GetInt64(4),
+            TraceId = new TraceId(ReadUInt128(r, 5)),
+            SpanId = new SpanId(r.GetFieldValue<ulong>(6)),
+            ParentSpanId = new SpanId(r.GetFieldValue<ulong>(7)),
+            Kind = (SpanKind)r.GetFieldValue<sbyte>(8),
+            StatusCode = (SpanStatusCode)r.GetFieldValue<sbyte>(9),
+            StatusMessage = NullableString(r, 10),
+            ServiceInstanceId = NullableString(r, 11),
+            DeploymentEnvironment = NullableString(r, 12),
+            ScopeName = NullableString(r, 13),
+            DbSystem = NullableString(r, 14),
+            DbStatement = NullableString(r, 15),
+            DbOperation = NullableString(r, 16),
+            DbName = NullableString(r, 17),
+            DbFingerprint = r.GetFieldValue<ulong>(18),
+            ServerAddress = NullableString(r, 19),
+            ServerPort = r.IsDBNull(20) ? null : r.GetInt32(20),
+            HttpMethod = NullableString(r, 21),
+            HttpRoute = NullableString(r, 22),
+            HttpStatusCode = r.IsDBNull(23) ? null : r.GetInt32(23),
+            Url = NullableString(r, 24),
+            ExceptionType = NullableString(r, 25),
+            ExceptionMessage = NullableString(r, 26),
+            Events = AttributeCodec.DecodeEvents(NullableString(r, 29)),
+            ResourceAttributes = AttributeCodec.Decode(NullableString(r, 31), NullableString(r, 32)),
+        };
+        var attributes = AttributeCodec.Decode(NullableString(r, 27), NullableString(r, 28));
+        AttributeCodec.AddPromoted(span, r.GetFieldValue<ushort>(30), attributes);
+        return span with { Attributes = attributes };
+    }
+
+    private static List<T> Query<T>(DuckDBCommand command, Func<DbDataReader, T> map, CancellationToken cancellationToken)
+    {
+        // DuckDB interrupts the running query on Cancel; the reader then throws, and we report the cancellation.
+        using var registration = cancellationToken.Register(static c => ((DuckDBCommand)c!).Cancel(), command);
+        var results = new List<T>();
+        try
+        {
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                results.Add(map(reader));
+            }
+        }
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(cancellationToken);
+        }
+
+        return results;
+    }
+
+    private static (string, object?)[] Parameters(params (string Name, object? Value)[] parameters) =>
+        parameters.Where(p => p.Name is not null).ToArray();
+
+    private static long StepNanos(TimeSpan step) =>
+        step > TimeSpan.Zero ? step.Ticks * 100 : throw new ArgumentOutOfRangeException(nameof(step), step, "The step must be positive.");
+
+    // DuckDB.NET binds UInt128 as text, so trace ids travel as decimal strings and are cast in SQL.
+    private static string TraceParameter(TraceId traceId) => traceId.Value.ToString(CultureInfo.InvariantCulture);
+
+    private static UInt128 ReadUInt128(DbDataReader reader, int ordinal) => (UInt128)reader.GetFieldValue<BigInteger>(ordinal);
+
+    private static string? NullableString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+}

@@ -1,0 +1,243 @@
+using System.Diagnostics;
+using Argus.Core.Telemetry;
+using DuckDB.NET.Data;
+
+namespace Argus.Storage.DuckDb;
+
+public sealed partial class DuckDbTelemetryStore
+{
+    // Resource ids already in the `resources` table. Only the writer (under the gate) touches it.
+    private readonly HashSet<ulong> _knownResources = [];
+
+    /// <summary>Spans are sorted within a write by these keys, so similar rows sit together and compress better.</summary>
+    private static readonly Comparison<SpanRecord> SpanOrder = static (a, b) =>
+    {
+        var c = string.CompareOrdinal(a.TenantId, b.TenantId);
+        if (c == 0)
+        {
+            c = string.CompareOrdinal(a.ServiceName, b.ServiceName);
+        }
+
+        if (c == 0)
+        {
+            c = string.CompareOrdinal(a.Name, b.Name);
+        }
+
+        return c != 0 ? c : a.StartTimeUnixNano.CompareTo(b.StartTimeUnixNano);
+    };
+
+    private void LoadKnownResources()
+    {
+        using var command = Command(_writeConnection, "SELECT resource_id FROM resources");
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            _knownResources.Add(reader.GetFieldValue<ulong>(0));
+        }
+    }
+
+    /// <summary>
+    /// Appends all batches in one transaction, with one appender per table. Spans are sorted by tenant, service,
+    /// operation and start first (compression and zone maps); logs and metrics keep their order.
+    /// </summary>
+    public async Task WriteAsync(IReadOnlyList<TelemetryBatch> batches, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batches);
+        ThrowIfDisposed();
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            ThrowIfDisposed();
+            Write(batches);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private void Write(IReadOnlyList<TelemetryBatch> batches)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var spans = new List<SpanRecord>();
+        var logs = new List<LogRecord>();
+        var metrics = new List<MetricPoint>();
+        foreach (var batch in batches)
+        {
+            spans.AddRange(batch.Spans);
+            logs.AddRange(batch.Logs);
+            metrics.AddRange(batch.Metrics);
+        }
+
+        if (spans.Count + logs.Count + metrics.Count == 0)
+        {
+            return;
+        }
+
+        spans.Sort(SpanOrder);
+
+        // The same resource list instance is usually shared by all records of one request, so cache by reference.
+        var resourceIds = new Dictionary<IReadOnlyList<TelemetryAttribute>, ulong>(ReferenceEqualityComparer.Instance);
+        var newResources = new List<(string Tenant, ulong Id, IReadOnlyList<TelemetryAttribute> Attributes)>();
+        ulong ResourceOf(string tenant, IReadOnlyList<TelemetryAttribute> attributes)
+        {
+            if (resourceIds.TryGetValue(attributes, out var cached))
+            {
+                return cached;
+            }
+
+            var id = AttributeCodec.ResourceId(tenant, attributes);
+            resourceIds[attributes] = id;
+            if (!_knownResources.Contains(id) && !newResources.Exists(r => r.Id == id))
+            {
+                newResources.Add((tenant, id, attributes));
+            }
+
+            return id;
+        }
+
+        Execute(_writeConnection, "BEGIN TRANSACTION");
+        try
+        {
+            if (spans.Count > 0)
+            {
+                AppendSpans(spans, ResourceOf);
+            }
+
+            if (logs.Count > 0)
+            {
+                AppendLogs(logs, ResourceOf);
+            }
+
+            if (metrics.Count > 0)
+            {
+                AppendMetrics(metrics, ResourceOf);
+            }
+
+            if (newResources.Count > 0)
+            {
+                using var appender = _writeConnection.CreateAppender("resources");
+                foreach (var (tenant, id, attributes) in newResources)
+                {
+                    var (keys, values) = AttributeCodec.Encode(attributes);
+                    var row = appender.CreateRow().AppendValue(tenant).AppendValue(id);
+                    row.AppendValue(keys).AppendValue(values).EndRow();
+                }
+            }
+
+            Execute(_writeConnection, "COMMIT");
+        }
+        catch
+        {
+            Execute(_writeConnection, "ROLLBACK");
+            throw;
+        }
+
+        // Only after the commit: a rolled-back write must not leave ids that point to nothing.
+        foreach (var resource in newResources)
+        {
+            _knownResources.Add(resource.Id);
+        }
+
+        Log.Wrote(_logger, spans.Count, logs.Count, metrics.Count, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    private void AppendSpans(List<SpanRecord> spans, Func<string, IReadOnlyList<TelemetryAttribute>, ulong> resourceOf)
+    {
+        using var appender = _writeConnection.CreateAppender("spans");
+        foreach (var span in spans)
+        {
+            var (keys, values) = AttributeCodec.EncodeSpanAttributes(span, out var dropped);
+            var row = appender.CreateRow()
+                .AppendValue(span.TenantId)
+                .AppendValue(span.ServiceName)
+                .AppendValue(span.Name)
+                .AppendValue(span.StartTimeUnixNano)
+                .AppendValue(span.DurationNano)
+                .AppendValue((System.Numerics.BigInteger)span.TraceId.Value)
+                .AppendValue(span.SpanId.Value)
+                .AppendValue(span.ParentSpanId.Value)
+                .AppendValue((sbyte)span.Kind)
+                .AppendValue((sbyte)span.StatusCode)
+                .AppendValue(span.StatusMessage)
+                .AppendValue(span.ServiceInstanceId)
+                .AppendValue(span.DeploymentEnvironment)
+                .AppendValue(span.ScopeName)
+                .AppendValue(span.DbSystem)
+                .AppendValue(span.DbStatement)
+                .AppendValue(span.DbOperation)
+                .AppendValue(span.DbName)
+                .AppendValue(span.DbFingerprint)
+                .AppendValue(span.ServerAddress)
+                .AppendValue(span.ServerPort)
+                .AppendValue(span.HttpMethod)
+                .AppendValue(span.HttpRoute)
+                .AppendValue(span.HttpStatusCode)
+                .AppendValue(span.Url)
+                .AppendValue(span.ExceptionType)
+                .AppendValue(span.ExceptionMessage)
+                .AppendValue(resourceOf(span.TenantId, span.ResourceAttributes));
+            row.AppendValue(keys).AppendValue(values).AppendValue(dropped)
+                .AppendValue(AttributeCodec.EncodeEvents(span.Events)).EndRow();
+        }
+    }
+
+    private void AppendLogs(List<LogRecord> logs, Func<string, IReadOnlyList<TelemetryAttribute>, ulong> resourceOf)
+    {
+        using var appender = _writeConnection.CreateAppender("logs");
+        foreach (var log in logs)
+        {
+            var (keys, values) = AttributeCodec.Encode(log.Attributes);
+            var row = appender.CreateRow()
+                .AppendValue(log.TenantId)
+                .AppendValue(log.ServiceName)
+                .AppendValue(log.TimeUnixNano)
+                .AppendValue(log.ObservedTimeUnixNano)
+                .AppendValue((sbyte)Math.Clamp(log.SeverityNumber, 0, 127))
+                .AppendValue(log.SeverityText)
+                .AppendValue(log.Body)
+                .AppendValue(log.ServiceInstanceId)
+                .AppendValue(log.DeploymentEnvironment)
+                .AppendValue(log.ScopeName);
+            row = log.TraceId.IsEmpty ? row.AppendNullValue() : row.AppendValue((System.Numerics.BigInteger)log.TraceId.Value);
+            row = log.SpanId.IsEmpty ? row.AppendNullValue() : row.AppendValue(log.SpanId.Value);
+            row = row
+                .AppendValue(log.EventName)
+                .AppendValue(log.ExceptionType)
+                .AppendValue(log.ExceptionMessage)
+                .AppendValue(log.ExceptionStacktrace)
+                .AppendValue(resourceOf(log.TenantId, log.ResourceAttributes));
+            row.AppendValue(keys).AppendValue(values).EndRow();
+        }
+    }
+
+    private void AppendMetrics(List<MetricPoint> metrics, Func<string, IReadOnlyList<TelemetryAttribute>, ulong> resourceOf)
+    {
+        using var appender = _writeConnection.CreateAppender("metric_points");
+        foreach (var point in metrics)
+        {
+            var (keys, values) = AttributeCodec.Encode(point.Attributes);
+            var row = appender.CreateRow()
+                .AppendValue(point.TenantId)
+                .AppendValue(point.ServiceName)
+                .AppendValue(point.Name)
+                .AppendValue(point.TimeUnixNano)
+                .AppendValue(point.StartTimeUnixNano)
+                .AppendValue((sbyte)point.Kind)
+                .AppendValue(point.Unit)
+                .AppendValue(point.Description)
+                .AppendValue(point.ServiceInstanceId)
+                .AppendValue((sbyte)point.AggregationTemporality)
+                .AppendValue(point.IsMonotonic)
+                .AppendValue(point.Value)
+                .AppendValue(point.Count)
+                .AppendValue(point.Sum)
+                .AppendValue(point.Min)
+                .AppendValue(point.Max);
+            row = point.ExplicitBounds.Count == 0 ? row.AppendNullValue() : row.AppendValue(point.ExplicitBounds);
+            row = point.BucketCounts.Count == 0 ? row.AppendNullValue() : row.AppendValue(point.BucketCounts);
+            row = row.AppendValue(resourceOf(point.TenantId, point.ResourceAttributes));
+            row.AppendValue(keys).AppendValue(values).EndRow();
+        }
+    }
+}
