@@ -1,0 +1,112 @@
+using Argus.Core.Telemetry;
+
+namespace Argus.Server.Api;
+
+// Wire shapes of the query API. Ids are hex strings, times ISO-8601 UTC, durations milliseconds.
+
+internal sealed record ServicesResponse(DateTimeOffset From, DateTimeOffset To, IReadOnlyList<ServiceSummary> Services);
+
+internal sealed record RedResponse(string Service, DateTimeOffset From, DateTimeOffset To, double StepSeconds, IReadOnlyList<RedPoint> Points);
+
+internal sealed record TraceListResponse(IReadOnlyList<TraceListItem> Traces);
+
+internal sealed record TraceListItem(string TraceId, string RootService, string RootName, DateTimeOffset Start, double DurationMs, int SpanCount, int ErrorCount);
+
+internal sealed record AttributeDto(string Key, string Value);
+
+internal sealed record SpanEventDto(string Name, DateTimeOffset Time, IReadOnlyList<AttributeDto> Attributes);
+
+/// <summary>A span in a trace tree; <see cref="Index"/> is its position in start order (the profile index).</summary>
+internal sealed record SpanNode(
+    int Index,
+    string SpanId,
+    string? ParentSpanId,
+    string Service,
+    string? Instance,
+    string Name,
+    string Kind,
+    DateTimeOffset Start,
+    double StartOffsetMs,
+    double DurationMs,
+    double SharePercent,
+    string Status,
+    string? StatusMessage,
+    string? DbSystem,
+    string? DbStatement,
+    string? ServerAddress,
+    string? HttpMethod,
+    string? HttpRoute,
+    int? HttpStatusCode,
+    string? Url,
+    string? ExceptionType,
+    string? ExceptionMessage,
+    IReadOnlyList<AttributeDto> Attributes,
+    IReadOnlyList<AttributeDto> ResourceAttributes,
+    IReadOnlyList<SpanEventDto> Events,
+    IReadOnlyList<SpanNode> Children);
+
+internal sealed record SqlCall(int Index, string SpanId, string Service, string? DbSystem, string? DbName, string Statement, string NormalizedStatement, string Crud, IReadOnlyList<string> Tables, double DurationMs, double SharePercent, bool IsError);
+
+internal sealed record ExternalCall(int Index, string SpanId, string Service, string Name, string? Address, int? Port, string? Url, string? Method, int? StatusCode, double DurationMs, double SharePercent, bool IsError);
+
+internal sealed record ExceptionInfo(int Index, string SpanId, string Service, string Type, string? Message, string? StackTrace);
+
+internal sealed record TraceResponse(
+    string TraceId,
+    DateTimeOffset Start,
+    double DurationMs,
+    int SpanCount,
+    IReadOnlyList<string> Services,
+    IReadOnlyList<SpanNode> Roots,
+    IReadOnlyList<SqlCall> Sql,
+    IReadOnlyList<ExternalCall> ExternalCalls,
+    IReadOnlyList<ExceptionInfo> Exceptions);
+
+internal sealed record SqlStatementItem(
+    string Fingerprint,
+    string NormalizedStatement,
+    string SampleStatement,
+    string Crud,
+    IReadOnlyList<string> Tables,
+    string? DbSystem,
+    string? DbName,
+    long Count,
+    double TotalMs,
+    double AverageMs,
+    double MaxMs,
+    long ErrorCount);
+
+internal sealed record SqlResponse(DateTimeOffset From, DateTimeOffset To, string OrderBy, IReadOnlyList<SqlStatementItem> Statements);
+
+internal sealed record LogItem(
+    DateTimeOffset Time,
+    string Level,
+    int SeverityNumber,
+    string? SeverityText,
+    string Body,
+    string Service,
+    string? Instance,
+    string? TraceId,
+    string? SpanId,
+    string? ExceptionType,
+    string? ExceptionMessage,
+    IReadOnlyList<AttributeDto> Attributes);
+
+internal sealed record LogsResponse(IReadOnlyList<LogItem> Logs);
+
+internal sealed record LogLevelsResponse(DateTimeOffset From, DateTimeOffset To, double StepSeconds, IReadOnlyList<LogLevelCount> Counts);
+
+internal sealed record MetricsResponse(IReadOnlyList<MetricSummary> Metrics);
+
+internal sealed record HealthResponse(string Status, string Version);
+
+internal sealed record CreateTenantRequest(string? Id, string? Name);
+
+internal sealed record CreateKeyRequest(string? Name, string? Role);
+
+/// <summary>A newly created key: the only answer that ever carries a key.</summary>
+internal sealed record CreatedKeyResponse(string Id, string TenantId, string Name, string Role, string Key);
+
+internal sealed record KeyItem(string Id, string Name, string Role, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
+
+internal sealed record TenantResponse(string Id, string Name, CreatedKeyResponse AdminKey);

@@ -1,0 +1,27 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Argus.Core.Telemetry;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Argus.Server.Api;
+
+/// <summary>Source-generated JSON for every type the API writes or reads.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ServicesResponse))]
+[JsonSerializable(typeof(RedResponse))]
+[JsonSerializable(typeof(TraceListResponse))]
+[JsonSerializable(typeof(TraceResponse))]
+[JsonSerializable(typeof(SqlResponse))]
+[JsonSerializable(typeof(LogsResponse))]
+[JsonSerializable(typeof(LogLevelsResponse))]
+[JsonSerializable(typeof(MetricsResponse))]
+[JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(CreateTenantRequest))]
+[JsonSerializable(typeof(CreateKeyRequest))]
+[JsonSerializable(typeof(CreatedKeyResponse))]
+[JsonSerializable(typeof(TenantResponse))]
+[JsonSerializable(typeof(IReadOnlyList<KeyItem>))]
+[JsonSerializable(typeof(ProblemDetails))]
+[JsonSerializable(typeof(HttpValidationProblemDetails))]
+[JsonSerializable(typeof(MetricKind))]
+internal sealed partial class ArgusJsonContext : JsonSerializerContext;

@@ -1,0 +1,251 @@
+using System.Globalization;
+using System.Security.Claims;
+using Argus.Analysis.Sql;
+using Argus.Core;
+using Argus.Core.Telemetry;
+using Argus.Core.Tenancy;
+using Argus.Server.Tenancy;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Argus.Server.Api;
+
+/// <summary>The tenant-scoped telemetry query API under <c>/api</c>.</summary>
+internal static class TelemetryApi
+{
+    public static RouteGroupBuilder MapTelemetryApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("").RequireAuthorization(ArgusPolicies.Read);
+
+        group.MapGet("/services", GetServicesAsync);
+        group.MapGet("/services/{service}/red", GetRedAsync);
+        group.MapGet("/traces", SearchTracesAsync);
+        group.MapGet("/traces/{traceId}", GetTraceAsync);
+        group.MapGet("/sql", GetSqlAsync);
+        group.MapGet("/logs", SearchLogsAsync);
+        group.MapGet("/logs/levels", GetLogLevelsAsync);
+        group.MapGet("/metrics", GetMetricsAsync);
+        return api;
+    }
+
+    internal static string Tenant(this ClaimsPrincipal user) =>
+        user.FindFirstValue(ArgusClaimTypes.TenantId) ?? throw new InvalidOperationException("An authenticated caller has no tenant claim.");
+
+    private static async Task<Results<Ok<ServicesResponse>, ValidationProblem>> GetServicesAsync(
+        string? from, string? to, ClaimsPrincipal user, ITelemetryReader reader, TimeProvider time, CancellationToken ct)
+    {
+        var q = new QueryParameters(time);
+        var range = q.Range(from, to);
+        if (!q.IsValid)
+        {
+            return TypedResults.ValidationProblem(q.Errors);
+        }
+
+        var services = await reader.GetServicesAsync(user.Tenant(), range, ct);
+        return TypedResults.Ok(new ServicesResponse(range.From, range.To, services));
+    }
+
+    private static async Task<Results<Ok<RedResponse>, ValidationProblem>> GetRedAsync(
+        string service, string? from, string? to, string? step, string? endpoint,
+        ClaimsPrincipal user, ITelemetryReader reader, TimeProvider time, CancellationToken ct)
+    {
+        var q = new QueryParameters(time);
+        var range = q.Range(from, to);
+        var stepSpan = q.Step(step, range);
+        if (!q.IsValid)
+        {
+            return TypedResults.ValidationProblem(q.Errors);
+        }
+
+        var points = await reader.GetRedAsync(user.Tenant(), new RedQuery(service, range, stepSpan, endpoint), ct);
+        return TypedResults.Ok(new RedResponse(service, range.From, range.To, stepSpan.TotalSeconds, points));
+    }
+
+    private static async Task<Results<Ok<TraceListResponse>, ValidationProblem>> SearchTracesAsync(
+        string? service, string? operation, string? minDurationMs, string? status, string? from, string? to, string? limit,
+        ClaimsPrincipal user, ITelemetryReader reader, TimeProvider time, CancellationToken ct)
+    {
+        var q = new QueryParameters(time);
+        var range = q.Range(from, to);
+        var min = q.PositiveNumber("minDurationMs", minDurationMs);
+        var max = q.Limit(limit, 20, 1_000);
+        SpanStatusCode? statusCode = null;
+        if (!string.IsNullOrWhiteSpace(status))
+        {
+            if (Enum.TryParse<SpanStatusCode>(status, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(status, CultureInfo.InvariantCulture, out _))
+            {
+                statusCode = parsed;
+            }
+            else
+            {
+                q.Add("status", "'status' must be one of unset, ok, error.");
+            }
+        }
+
+        if (!q.IsValid)
+        {
+            return TypedResults.ValidationProblem(q.Errors);
+        }
+
+        var traces = await reader.SearchTracesAsync(user.Tenant(), new TraceQuery(range, service, operation, min, statusCode, max), ct);
+        return TypedResults.Ok(new TraceListResponse(
+            [.. traces.Select(t => new TraceListItem(t.TraceId.ToString(), t.RootService, t.RootName, t.Start, t.DurationMs, t.SpanCount, t.ErrorCount))]));
+    }
+
+    private static async Task<Results<Ok<TraceResponse>, NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails>, ValidationProblem>> GetTraceAsync(
+        string traceId, ClaimsPrincipal user, ITelemetryReader reader, CancellationToken ct)
+    {
+        if (!TraceId.TryParse(traceId, out var id))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["traceId"] = ["A trace id is 32 hexadecimal characters."],
+            });
+        }
+
+        var spans = await reader.GetTraceAsync(user.Tenant(), id, ct);
+        if (spans.Count == 0)
+        {
+            return TypedResults.NotFound(new Microsoft.AspNetCore.Mvc.ProblemDetails
+            {
+                Status = StatusCodes.Status404NotFound,
+                Title = "Trace not found",
+                Detail = $"No spans of trace {id} are stored for this project.",
+            });
+        }
+
+        return TypedResults.Ok(TraceView.Build(id, spans));
+    }
+
+    private static async Task<Results<Ok<SqlResponse>, ValidationProblem>> GetSqlAsync(
+        string? service, string? from, string? to, string? orderBy, string? limit,
+        ClaimsPrincipal user, ITelemetryReader reader, TimeProvider time, CancellationToken ct)
+    {
+        var q = new QueryParameters(time);
+        var range = q.Range(from, to);
+        var max = q.Limit(limit, 50, 1_000);
+        var order = (orderBy ?? "total").ToLowerInvariant() switch
+        {
+            "total" => SqlOrder.Total,
+            "avg" or "average" => SqlOrder.Average,
+            "max" => SqlOrder.Max,
+            "count" => SqlOrder.Count,
+            _ => (SqlOrder?)null,
+        };
+        if (order is null)
+        {
+            q.Add("orderBy", "'orderBy' must be one of total, avg, max, count.");
+        }
+
+        if (!q.IsValid)
+        {
+            return TypedResults.ValidationProblem(q.Errors);
+        }
+
+        var stats = await reader.GetSqlStatementsAsync(user.Tenant(), new SqlQuery(range, service, order!.Value, max), ct);
+        var items = stats.Select(s =>
+        {
+            var shape = SqlNormalizer.Analyze(s.SampleStatement);
+            return new SqlStatementItem(
+                s.Fingerprint.ToString("x16", CultureInfo.InvariantCulture),
+                shape.NormalizedText,
+                s.SampleStatement,
+                shape.Crud.ToString().ToUpperInvariant(),
+                shape.Tables,
+                s.DbSystem,
+                s.DbName,
+                s.Count,
+                s.TotalMs,
+                s.AverageMs,
+                s.MaxMs,
+                s.ErrorCount);
+        }).ToList();
+        return TypedResults.Ok(new SqlResponse(range.From, range.To, order.Value.ToString().ToLowerInvariant(), items));
+    }
+
+    private static async Task<Results<Ok<LogsResponse>, ValidationProblem>> SearchLogsAsync(
+        string? service, string? minSeverity, string? query, string? traceId, string? from, string? to, string? limit,
+        ClaimsPrincipal user, ITelemetryReader reader, TimeProvider time, CancellationToken ct)
+    {
+        var q = new QueryParameters(time);
+        var range = q.Range(from, to);
+        var max = q.Limit(limit, 100, 5_000);
+        var severity = 0;
+        if (!string.IsNullOrWhiteSpace(minSeverity))
+        {
+            if (int.TryParse(minSeverity, CultureInfo.InvariantCulture, out var number) && number is >= 0 and <= 24)
+            {
+                severity = number;
+            }
+            else if (SeverityLevels.MinNumberOf(minSeverity) is { } fromName)
+            {
+                severity = fromName;
+            }
+            else
+            {
+                q.Add("minSeverity", "'minSeverity' must be a level (TRACE, DEBUG, INFO, WARN, ERROR, FATAL) or a number from 0 to 24.");
+            }
+        }
+
+        TraceId? trace = null;
+        if (!string.IsNullOrWhiteSpace(traceId))
+        {
+            if (TraceId.TryParse(traceId, out var parsed))
+            {
+                trace = parsed;
+            }
+            else
+            {
+                q.Add("traceId", "A trace id is 32 hexadecimal characters.");
+            }
+        }
+
+        if (!q.IsValid)
+        {
+            return TypedResults.ValidationProblem(q.Errors);
+        }
+
+        var logs = await reader.SearchLogsAsync(user.Tenant(), new LogQuery(range, service, severity, query, trace, max), ct);
+        return TypedResults.Ok(new LogsResponse([.. logs.Select(l => new LogItem(
+            TimeRange.FromUnixNanoToTime(l.TimeUnixNano != 0 ? l.TimeUnixNano : l.ObservedTimeUnixNano),
+            SeverityLevels.NameOf(l.SeverityNumber),
+            l.SeverityNumber,
+            l.SeverityText,
+            l.Body,
+            l.ServiceName,
+            l.ServiceInstanceId,
+            l.TraceId.IsEmpty ? null : l.TraceId.ToString(),
+            l.SpanId.IsEmpty ? null : l.SpanId.ToString(),
+            l.ExceptionType,
+            l.ExceptionMessage,
+            TraceView.Attributes(l.Attributes)))]));
+    }
+
+    private static async Task<Results<Ok<LogLevelsResponse>, ValidationProblem>> GetLogLevelsAsync(
+        string? service, string? from, string? to, string? step,
+        ClaimsPrincipal user, ITelemetryReader reader, TimeProvider time, CancellationToken ct)
+    {
+        var q = new QueryParameters(time);
+        var range = q.Range(from, to);
+        var stepSpan = q.Step(step, range);
+        if (!q.IsValid)
+        {
+            return TypedResults.ValidationProblem(q.Errors);
+        }
+
+        var counts = await reader.GetLogLevelCountsAsync(user.Tenant(), new LogLevelQuery(range, stepSpan, service), ct);
+        return TypedResults.Ok(new LogLevelsResponse(range.From, range.To, stepSpan.TotalSeconds, counts));
+    }
+
+    private static async Task<Results<Ok<MetricsResponse>, ValidationProblem>> GetMetricsAsync(
+        string? service, string? from, string? to, ClaimsPrincipal user, ITelemetryReader reader, TimeProvider time, CancellationToken ct)
+    {
+        var q = new QueryParameters(time);
+        var range = q.Range(from, to);
+        if (!q.IsValid)
+        {
+            return TypedResults.ValidationProblem(q.Errors);
+        }
+
+        return TypedResults.Ok(new MetricsResponse(await reader.GetMetricsAsync(user.Tenant(), service, range, ct)));
+    }
+}

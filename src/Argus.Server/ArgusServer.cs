@@ -1,0 +1,141 @@
+using Argus.Core.Telemetry;
+using Argus.Otlp;
+using Argus.Server.Api;
+using Argus.Server.Configuration;
+using Argus.Server.Ingest;
+using Argus.Server.Listeners;
+using Argus.Server.Tenancy;
+using Argus.Storage.DuckDb;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Argus.Server;
+
+/// <summary>
+/// The composition root: builds the web application with every feature wired. Program.cs and the integration
+/// tests both start the server through here, so tests run exactly what users run.
+/// </summary>
+public static class ArgusServer
+{
+    /// <summary>Builds the application from command-line arguments (ASP.NET Core configuration conventions).</summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var demo = args.Contains("--demo", StringComparer.Ordinal);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = [.. args.Where(a => a != "--demo")],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        if (demo)
+        {
+            builder.Configuration["Argus:Demo"] = "true";
+        }
+
+        var listeners = new ListenerRegistry();
+        builder.Services.AddSingleton(listeners);
+        builder.AddArgusListeners(listeners);
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = null);
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<ArgusOptions>()
+            .Bind(builder.Configuration.GetSection(ArgusOptions.SectionName))
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ArgusOptions>, ValidateArgusOptions>();
+
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ArgusJsonContext.Default));
+        builder.Services.AddProblemDetails();
+
+        AddControlPlane(builder.Services);
+        AddTelemetryStore(builder.Services);
+        AddIngest(builder.Services);
+
+        builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(ArgusPolicies.Authenticated, p => p.RequireAuthenticatedUser())
+            .AddPolicy(ArgusPolicies.Ingest, p => p.RequireRole(ApiKeys.RoleAdmin, ApiKeys.RoleIngest))
+            .AddPolicy(ArgusPolicies.Read, p => p.RequireRole(ApiKeys.RoleAdmin, ApiKeys.RoleRead))
+            .AddPolicy(ArgusPolicies.Admin, p => p.RequireRole(ApiKeys.RoleAdmin));
+
+        builder.Services.AddArgusOtlp(builder.Configuration);
+        builder.Services.AddHostedService<DemoHostedService>();
+
+        // Last, so that callers (tests, embedders) can replace any registration above.
+        configure?.Invoke(builder);
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRouting();
+        app.UseListenerRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapGet("/health", () => TypedResults.Ok(new HealthResponse("ready", typeof(ArgusServer).Assembly.GetName().Version?.ToString() ?? "0")))
+            .OnListener(ListenerKind.Api)
+            .AllowAnonymous();
+        var api = app.MapGroup("/api").OnListener(ListenerKind.Api);
+        api.MapTelemetryApi();
+        api.MapAdminApi();
+        app.MapOtlpGrpc().OnListener(ListenerKind.OtlpGrpc).RequireAuthorization(ArgusPolicies.Ingest);
+        app.MapOtlpHttp().OnListener(ListenerKind.OtlpHttp).RequireAuthorization(ArgusPolicies.Ingest);
+        return app;
+    }
+
+    /// <summary>Prepares the stores (schema, default tenant) before the server accepts connections.</summary>
+    public static async Task<StartupInfo> InitializeAsync(WebApplication app, CancellationToken cancellationToken = default)
+    {
+        var options = app.Services.GetRequiredService<IOptions<ArgusOptions>>().Value;
+        Directory.CreateDirectory(options.DataPath);
+        var bootstrap = await app.Services.GetRequiredService<TenantBootstrap>().RunAsync(cancellationToken);
+        return new StartupInfo(bootstrap.NewAdminKey, bootstrap.KeyWasGenerated);
+    }
+
+    /// <summary>The URL of a listener after start-up: <c>Api</c>, <c>OtlpGrpc</c> or <c>OtlpHttp</c>.</summary>
+    public static Uri? GetListenerUrl(this WebApplication app, string listener) =>
+        Enum.TryParse<ListenerKind>(listener, out var kind) ? app.Services.GetRequiredService<ListenerRegistry>().GetUrl(kind) : null;
+
+    private static void AddControlPlane(IServiceCollection services)
+    {
+        services.AddDbContextFactory<ControlPlaneDbContext>((sp, db) =>
+        {
+            var options = sp.GetRequiredService<IOptions<ArgusOptions>>().Value;
+            db.UseSqlite($"Data Source={Path.Combine(Path.GetFullPath(options.DataPath), "control.db")}");
+        });
+        services.AddSingleton<ApiKeyResolver>();
+        services.AddSingleton<TenantBootstrap>();
+    }
+
+    private static void AddTelemetryStore(IServiceCollection services)
+    {
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<ArgusOptions>>().Value;
+            Directory.CreateDirectory(options.DataPath);
+            return DuckDbTelemetryStore.Open(
+                new DuckDbStoreOptions
+                {
+                    DatabasePath = Path.Combine(Path.GetFullPath(options.DataPath), "telemetry.duckdb"),
+                    MemoryLimitMegabytes = options.Storage.MemoryLimitMegabytes,
+                    Threads = options.Storage.Threads,
+                },
+                sp.GetRequiredService<ILogger<DuckDbTelemetryStore>>());
+        });
+        services.AddSingleton<ITelemetryWriter>(sp => sp.GetRequiredService<DuckDbTelemetryStore>());
+        services.AddSingleton<ITelemetryReader>(sp => sp.GetRequiredService<DuckDbTelemetryStore>());
+        services.AddSingleton<ITelemetryRetention>(sp => sp.GetRequiredService<DuckDbTelemetryStore>());
+    }
+
+    private static void AddIngest(IServiceCollection services)
+    {
+        services.AddSingleton<TelemetryIngestQueue>();
+        services.AddSingleton<ITelemetrySink>(sp => sp.GetRequiredService<TelemetryIngestQueue>());
+        services.AddHostedService(sp => sp.GetRequiredService<TelemetryIngestQueue>());
+        services.AddSingleton<RetentionService>();
+        services.AddHostedService(sp => sp.GetRequiredService<RetentionService>());
+    }
+}
+
+/// <summary>What start-up wants to tell the operator once.</summary>
+public sealed record StartupInfo(string? NewAdminKey, bool KeyWasGenerated);

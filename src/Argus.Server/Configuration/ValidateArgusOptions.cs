@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Options;
+
+namespace Argus.Server.Configuration;
+
+/// <summary>Checks the <c>Argus</c> section as a whole and lists every problem at once, naming the setting to fix.</summary>
+internal sealed class ValidateArgusOptions : IValidateOptions<ArgusOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ArgusOptions options)
+    {
+        var errors = new List<string>();
+
+        if (string.IsNullOrWhiteSpace(options.DataPath))
+        {
+            errors.Add("Argus:DataPath is empty; set it to the folder where Argus keeps its data (default 'data').");
+        }
+        else if (options.DataPath.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
+        {
+            errors.Add($"Argus:DataPath '{options.DataPath}' is not a valid path.");
+        }
+
+        if (options.BootstrapApiKey is { } key && key.Length < 16)
+        {
+            errors.Add("Argus:BootstrapApiKey must be at least 16 characters long (or unset, to have one generated).");
+        }
+
+        var retention = options.Retention;
+        if (retention.MaxAge <= TimeSpan.Zero)
+        {
+            errors.Add($"Argus:Retention:MaxAge must be positive (it is {retention.MaxAge}).");
+        }
+
+        if (retention.MaxSizeBytes < 0)
+        {
+            errors.Add("Argus:Retention:MaxSizeBytes must be 0 (no limit) or positive.");
+        }
+
+        if (retention.Interval < TimeSpan.FromSeconds(1))
+        {
+            errors.Add($"Argus:Retention:Interval must be at least one second (it is {retention.Interval}).");
+        }
+
+        if (options.Storage.MemoryLimitMegabytes < 0 || options.Storage.Threads < 0)
+        {
+            errors.Add("Argus:Storage:MemoryLimitMegabytes and Argus:Storage:Threads must be 0 or more.");
+        }
+
+        var ingest = options.Ingest;
+        if (ingest.QueueCapacityRecords < 1)
+        {
+            errors.Add("Argus:Ingest:QueueCapacityRecords must be positive.");
+        }
+
+        if (ingest.WriteBatchRecords < 1)
+        {
+            errors.Add("Argus:Ingest:WriteBatchRecords must be positive.");
+        }
+
+        if (ingest.RetryAfterSeconds is < 1 or > 300)
+        {
+            errors.Add("Argus:Ingest:RetryAfterSeconds must be between 1 and 300.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

@@ -1,0 +1,90 @@
+using Argus.Demo;
+using Argus.Server.Configuration;
+using Argus.Server.Listeners;
+using Argus.Server.Tenancy;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Argus.Server;
+
+/// <summary>
+/// Runs the demo workload (<c>--demo</c>) against this server's own OTLP/HTTP listener once the server is up,
+/// with an ingest key of its own that is replaced at every start.
+/// </summary>
+internal sealed partial class DemoHostedService(
+    IOptions<ArgusOptions> options,
+    IHostApplicationLifetime lifetime,
+    ListenerRegistry listeners,
+    IDbContextFactory<ControlPlaneDbContext> dbFactory,
+    ApiKeyResolver resolver,
+    TimeProvider time,
+    ILogger<DemoHostedService> logger) : BackgroundService
+{
+    private const string DemoKeyName = "demo-workload";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Demo)
+        {
+            return;
+        }
+
+        // Wait for Kestrel to bind, so the listener's real port is known.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        await using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
+        {
+            try
+            {
+                await started.Task;
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+
+        var endpoint = listeners.GetUrl(ListenerKind.OtlpHttp);
+        if (endpoint is null)
+        {
+            LogNoListener(logger);
+            return;
+        }
+
+        var key = await CreateDemoKeyAsync(stoppingToken);
+        await using var workload = new DemoWorkload(new DemoOptions { OtlpHttpEndpoint = endpoint, ApiKey = key }, time);
+        LogStarted(logger, endpoint);
+        await workload.RunAsync(stoppingToken);
+    }
+
+    private async Task<string> CreateDemoKeyAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        foreach (var old in await db.ApiKeys.Where(k => k.Name == DemoKeyName && k.RevokedAt == null).ToListAsync(cancellationToken))
+        {
+            old.RevokedAt = now;
+        }
+
+        var key = ApiKeys.Generate();
+        db.ApiKeys.Add(new ApiKeyEntity
+        {
+            Id = ApiKeys.NewId("key_"),
+            TenantId = TenantBootstrap.DefaultTenantId,
+            Name = DemoKeyName,
+            Role = ApiKeys.RoleIngest,
+            Hash = ApiKeys.Hash(key),
+            Prefix = ApiKeys.PrefixOf(key),
+            CreatedAt = now,
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        resolver.Invalidate();
+        return key;
+    }
+
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "Demo workload sending OTLP/HTTP to {Endpoint}")]
+    private static partial void LogStarted(ILogger logger, Uri endpoint);
+
+    [LoggerMessage(EventId = 1202, Level = LogLevel.Warning, Message = "Demo workload not started: no OtlpHttp listener is configured")]
+    private static partial void LogNoListener(ILogger logger);
+}

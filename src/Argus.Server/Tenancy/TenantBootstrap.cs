@@ -1,0 +1,60 @@
+using Argus.Server.Configuration;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Argus.Server.Tenancy;
+
+/// <summary>What start-up created: the admin key is only known here, and only on the first start.</summary>
+internal sealed record BootstrapResult(string TenantId, string? NewAdminKey, bool KeyWasGenerated);
+
+/// <summary>Creates the control-plane schema and, on an empty store, the default tenant and its admin key.</summary>
+internal sealed class TenantBootstrap(
+    IDbContextFactory<ControlPlaneDbContext> dbFactory,
+    IOptions<ArgusOptions> options,
+    TimeProvider time)
+{
+    public const string DefaultTenantId = "default";
+
+    public async Task<BootstrapResult> RunAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await db.Database.EnsureCreatedAsync(cancellationToken);
+
+        if (await db.Tenants.AnyAsync(cancellationToken))
+        {
+            // An existing store keeps its keys; a configured bootstrap key that is not yet known is added,
+            // so that an operator who sets Argus:BootstrapApiKey later can still get in.
+            var configured = options.Value.BootstrapApiKey;
+            if (configured is not null)
+            {
+                var hash = ApiKeys.Hash(configured);
+                if (!await db.ApiKeys.AnyAsync(k => k.Hash == hash, cancellationToken))
+                {
+                    var system = await db.Tenants.Where(t => t.IsSystem).Select(t => t.Id).FirstOrDefaultAsync(cancellationToken)
+                                 ?? DefaultTenantId;
+                    db.ApiKeys.Add(NewKey(system, "bootstrap", configured));
+                    await db.SaveChangesAsync(cancellationToken);
+                }
+            }
+
+            return new BootstrapResult(DefaultTenantId, null, false);
+        }
+
+        var key = options.Value.BootstrapApiKey ?? ApiKeys.Generate();
+        db.Tenants.Add(new TenantEntity { Id = DefaultTenantId, Name = "Default", IsSystem = true, CreatedAt = time.GetUtcNow() });
+        db.ApiKeys.Add(NewKey(DefaultTenantId, "bootstrap", key));
+        await db.SaveChangesAsync(cancellationToken);
+        return new BootstrapResult(DefaultTenantId, key, options.Value.BootstrapApiKey is null);
+    }
+
+    private ApiKeyEntity NewKey(string tenantId, string name, string key) => new()
+    {
+        Id = ApiKeys.NewId("key_"),
+        TenantId = tenantId,
+        Name = name,
+        Role = ApiKeys.RoleAdmin,
+        Hash = ApiKeys.Hash(key),
+        Prefix = ApiKeys.PrefixOf(key),
+        CreatedAt = time.GetUtcNow(),
+    };
+}
