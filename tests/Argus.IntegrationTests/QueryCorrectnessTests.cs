@@ -1,0 +1,134 @@
+using System.Net;
+using Argus.IntegrationTests.Infrastructure;
+
+namespace Argus.IntegrationTests;
+
+/// <summary>Percentiles, grouping and counts through the API, against data whose answers are computed here independently.</summary>
+public sealed class QueryCorrectnessTests
+{
+    /// <summary>Linear interpolation between closest ranks (the definition of DuckDB's quantile_cont and of numpy's default).</summary>
+    private static double Percentile(List<double> sorted, double p)
+    {
+        var rank = p * (sorted.Count - 1);
+        var lo = (int)Math.Floor(rank);
+        var hi = (int)Math.Ceiling(rank);
+        return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo);
+    }
+
+    [Fact]
+    public async Task Red_percentiles_errors_and_sql_groups_match_known_answers()
+    {
+        await using var server = await ArgusTestServer.StartAsync();
+        var minute = new DateTimeOffset(DateTimeOffset.UtcNow.Year, DateTimeOffset.UtcNow.Month, DateTimeOffset.UtcNow.Day, DateTimeOffset.UtcNow.Hour, DateTimeOffset.UtcNow.Minute, 0, TimeSpan.Zero).AddMinutes(-10);
+        var random = new Random(7);
+        var durations = new Dictionary<string, List<double>> { ["GET /orders"] = [], ["POST /orders"] = [] };
+        var errors = new Dictionary<string, int> { ["GET /orders"] = 0, ["POST /orders"] = 0 };
+        var sqlTotals = new Dictionary<string, (int Count, double Total, double Max)>();
+        var spans = new List<string>();
+        for (var i = 0; i < 500; i++)
+        {
+            var endpoint = i % 3 == 0 ? "POST /orders" : "GET /orders";
+            var duration = Math.Round(5 + random.NextDouble() * (endpoint == "GET /orders" ? 200 : 900), 3);
+            var isError = random.NextDouble() < 0.1;
+            durations[endpoint].Add(duration);
+            errors[endpoint] += isError ? 1 : 0;
+            var traceId = OtlpJson.NewTraceId();
+            var rootId = OtlpJson.NewSpanId();
+            var start = minute.AddSeconds(random.NextDouble() * 50);
+            spans.Add(OtlpJson.Span(traceId, rootId, null, endpoint, 2, start, duration, status: isError ? 2 : 1));
+
+            // Two statement shapes, with varying literals that must fold into one group each.
+            var (shape, sql) = i % 2 == 0
+                ? ("orders-by-id", $"SELECT * FROM orders WHERE id = {random.Next(1, 100000)}")
+                : ("lines-by-order", $"SELECT sku, qty FROM order_lines WHERE order_id = {random.Next(1, 100000)} AND status = 'S{i}'");
+            var sqlMs = Math.Round(1 + random.NextDouble() * 4, 3);
+            var t = sqlTotals.GetValueOrDefault(shape);
+            sqlTotals[shape] = (t.Count + 1, t.Total + sqlMs, Math.Max(t.Max, sqlMs));
+            spans.Add(OtlpJson.Span(traceId, OtlpJson.NewSpanId(), rootId, "SELECT", 3, start.AddMilliseconds(1), sqlMs,
+                attributes: [("db.system", "postgresql"), ("db.statement", sql)]));
+        }
+
+        foreach (var chunk in spans.Chunk(200))
+        {
+            using var r = await server.PostOtlpJsonAsync("traces", OtlpJson.Traces("orders-api", chunk));
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        }
+
+        var range = $"from={minute.ToUnixTimeMilliseconds()}&to={minute.AddMinutes(1).ToUnixTimeMilliseconds()}";
+        var red = await ArgusTestServer.EventuallyAsync(
+            () => server.GetJsonAsync($"api/services/orders-api/red?{range}&step=1m"),
+            r => r.GetProperty("points").EnumerateArray().Sum(p => p.GetProperty("requests").GetInt64()) == 500,
+            "all 500 requests");
+        foreach (var point in red.GetProperty("points").EnumerateArray())
+        {
+            var endpoint = point.GetProperty("endpoint").GetString()!;
+            var sorted = durations[endpoint].Order().ToList();
+            Assert.Equal(sorted.Count, point.GetProperty("requests").GetInt64());
+            Assert.Equal(errors[endpoint], point.GetProperty("errors").GetInt64());
+            Assert.Equal(Percentile(sorted, 0.50), point.GetProperty("p50Ms").GetDouble(), 2);
+            Assert.Equal(Percentile(sorted, 0.90), point.GetProperty("p90Ms").GetDouble(), 2);
+            Assert.Equal(Percentile(sorted, 0.95), point.GetProperty("p95Ms").GetDouble(), 2);
+            Assert.Equal(Percentile(sorted, 0.99), point.GetProperty("p99Ms").GetDouble(), 2);
+        }
+
+        var sqlStats = await server.GetJsonAsync($"api/sql?{range}&orderBy=count");
+        var groups = sqlStats.GetProperty("statements").EnumerateArray().ToList();
+        Assert.Equal(2, groups.Count);
+        foreach (var g in groups)
+        {
+            var shape = g.GetProperty("tables")[0].GetString() == "orders" ? "orders-by-id" : "lines-by-order";
+            var expected = sqlTotals[shape];
+            Assert.Equal(expected.Count, g.GetProperty("count").GetInt64());
+            Assert.Equal(expected.Total, g.GetProperty("totalMs").GetDouble(), 1);
+            Assert.Equal(expected.Max, g.GetProperty("maxMs").GetDouble(), 2);
+            Assert.Equal("SELECT", g.GetProperty("crud").GetString());
+            Assert.DoesNotMatch("[0-9]{2,}", g.GetProperty("normalizedStatement").GetString()!);
+        }
+
+        Assert.Equal(sqlTotals.Values.Max(v => v.Count), groups[0].GetProperty("count").GetInt64());
+
+        var slow = await server.GetJsonAsync($"api/traces?service=orders-api&operation=POST%20/orders&minDurationMs=800&{range}&limit=1000");
+        var expectedSlow = durations["POST /orders"].Count(d => d >= 800);
+        Assert.Equal(expectedSlow, slow.GetProperty("traces").GetArrayLength());
+        Assert.All(slow.GetProperty("traces").EnumerateArray(), t => Assert.True(t.GetProperty("durationMs").GetDouble() >= 800));
+    }
+
+    [Fact]
+    public async Task Log_levels_are_counted_per_step()
+    {
+        await using var server = await ArgusTestServer.StartAsync();
+        var start = DateTimeOffset.UtcNow.AddMinutes(-30);
+        start = start.AddTicks(-(start.UtcTicks % TimeSpan.TicksPerMinute));
+        var records = new List<string>();
+        var expected = new Dictionary<(int Minute, string Level), int>();
+        var levels = new[] { (9, "INFO"), (13, "WARN"), (17, "ERROR") };
+        for (var i = 0; i < 300; i++)
+        {
+            var (number, name) = levels[i % 7 == 0 ? 2 : i % 3 == 0 ? 1 : 0];
+            var minute = i % 5;
+            records.Add(OtlpJson.LogRecord(start.AddMinutes(minute).AddSeconds(i % 60), number, name, $"message {i} level {name}"));
+            expected[(minute, name)] = expected.GetValueOrDefault((minute, name)) + 1;
+        }
+
+        using (var r = await server.PostOtlpJsonAsync("logs", OtlpJson.Logs("logger", records)))
+        {
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        }
+
+        var range = $"from={start.ToUnixTimeMilliseconds()}&to={start.AddMinutes(5).ToUnixTimeMilliseconds()}";
+        var counts = await ArgusTestServer.EventuallyAsync(
+            () => server.GetJsonAsync($"api/logs/levels?service=logger&{range}&step=1m"),
+            c => c.GetProperty("counts").EnumerateArray().Sum(x => x.GetProperty("count").GetInt64()) == 300,
+            "all 300 logs counted");
+        foreach (var c in counts.GetProperty("counts").EnumerateArray())
+        {
+            var minute = (int)Math.Round((c.GetProperty("time").GetDateTimeOffset() - start).TotalMinutes);
+            Assert.Equal(expected[(minute, c.GetProperty("level").GetString()!)], c.GetProperty("count").GetInt64());
+        }
+
+        var errorsOnly = await server.GetJsonAsync($"api/logs?service=logger&minSeverity=ERROR&{range}&limit=1000");
+        Assert.Equal(expected.Where(e => e.Key.Level == "ERROR").Sum(e => e.Value), errorsOnly.GetProperty("logs").GetArrayLength());
+        var search = await server.GetJsonAsync($"api/logs?service=logger&query=MESSAGE%2043%20&{range}");
+        Assert.Equal("message 43 level INFO", Assert.Single(search.GetProperty("logs").EnumerateArray()).GetProperty("body").GetString());
+    }
+}
