@@ -31,7 +31,13 @@ internal static class ArgusBanner
             text.AppendLine("  Admin API key   : the one printed at first start, or the value of Argus:BootstrapApiKey");
         }
 
-        text.AppendLine($"  Try             : curl -H 'x-argus-api-key: <key>' {api}api/services");
+        if (startup.DemoReadKey is not null)
+        {
+            text.AppendLine($"  Read API key    : {startup.DemoReadKey}   (demo; replaced at every start)");
+        }
+
+        var shown = startup.KeyWasGenerated ? startup.NewAdminKey : startup.DemoReadKey;
+        text.AppendLine($"  Try             : curl -H 'x-argus-api-key: {shown ?? "<key>"}' {api}api/services");
         if (options.Demo)
         {
             text.AppendLine("  Demo workload   : on (shop-frontend, order-service); faults every 10 minutes");

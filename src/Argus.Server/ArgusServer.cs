@@ -88,8 +88,14 @@ public static class ArgusServer
     {
         var options = app.Services.GetRequiredService<IOptions<ArgusOptions>>().Value;
         Directory.CreateDirectory(options.DataPath);
-        var bootstrap = await app.Services.GetRequiredService<TenantBootstrap>().RunAsync(cancellationToken);
-        return new StartupInfo(bootstrap.NewAdminKey, bootstrap.KeyWasGenerated);
+        var tenants = app.Services.GetRequiredService<TenantBootstrap>();
+        var bootstrap = await tenants.RunAsync(cancellationToken);
+
+        // In demo mode there is always a key to print: a read key, replaced at every start.
+        var demoKey = options.Demo && bootstrap.NewAdminKey is null
+            ? await tenants.ReplaceNamedKeyAsync("demo-console", ApiKeys.RoleRead, cancellationToken)
+            : null;
+        return new StartupInfo(bootstrap.NewAdminKey, bootstrap.KeyWasGenerated, demoKey);
     }
 
     /// <summary>The URL of a listener after start-up: <c>Api</c>, <c>OtlpGrpc</c> or <c>OtlpHttp</c>.</summary>
@@ -138,4 +144,4 @@ public static class ArgusServer
 }
 
 /// <summary>What start-up wants to tell the operator once.</summary>
-public sealed record StartupInfo(string? NewAdminKey, bool KeyWasGenerated);
+public sealed record StartupInfo(string? NewAdminKey, bool KeyWasGenerated, string? DemoReadKey = null);

@@ -2,7 +2,6 @@ using Argus.Demo;
 using Argus.Server.Configuration;
 using Argus.Server.Listeners;
 using Argus.Server.Tenancy;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Argus.Server;
@@ -15,7 +14,7 @@ internal sealed partial class DemoHostedService(
     IOptions<ArgusOptions> options,
     IHostApplicationLifetime lifetime,
     ListenerRegistry listeners,
-    IDbContextFactory<ControlPlaneDbContext> dbFactory,
+    TenantBootstrap bootstrap,
     ApiKeyResolver resolver,
     TimeProvider time,
     ILogger<DemoHostedService> logger) : BackgroundService
@@ -51,35 +50,11 @@ internal sealed partial class DemoHostedService(
             return;
         }
 
-        var key = await CreateDemoKeyAsync(stoppingToken);
+        var key = await bootstrap.ReplaceNamedKeyAsync(DemoKeyName, ApiKeys.RoleIngest, stoppingToken);
+        resolver.Invalidate();
         await using var workload = new DemoWorkload(new DemoOptions { OtlpHttpEndpoint = endpoint, ApiKey = key }, time);
         LogStarted(logger, endpoint);
         await workload.RunAsync(stoppingToken);
-    }
-
-    private async Task<string> CreateDemoKeyAsync(CancellationToken cancellationToken)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var now = time.GetUtcNow();
-        foreach (var old in await db.ApiKeys.Where(k => k.Name == DemoKeyName && k.RevokedAt == null).ToListAsync(cancellationToken))
-        {
-            old.RevokedAt = now;
-        }
-
-        var key = ApiKeys.Generate();
-        db.ApiKeys.Add(new ApiKeyEntity
-        {
-            Id = ApiKeys.NewId("key_"),
-            TenantId = TenantBootstrap.DefaultTenantId,
-            Name = DemoKeyName,
-            Role = ApiKeys.RoleIngest,
-            Hash = ApiKeys.Hash(key),
-            Prefix = ApiKeys.PrefixOf(key),
-            CreatedAt = now,
-        });
-        await db.SaveChangesAsync(cancellationToken);
-        resolver.Invalidate();
-        return key;
     }
 
     [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "Demo workload sending OTLP/HTTP to {Endpoint}")]

@@ -41,7 +41,7 @@ public sealed partial class DuckDbTelemetryStore
         return ReadAsync<IReadOnlyList<RedPoint>>(connection =>
         {
             using var command = Command(connection, $"""
-                SELECT $from + ((start_ns - $from) // $step) * $step AS bucket, name, count(*),
+                SELECT (start_ns // $step) * $step AS bucket, name, count(*),
                        count(*) FILTER (WHERE {ErrorPredicate}),
                        quantile_cont(duration_ns, [0.5, 0.9, 0.95, 0.99])
                 FROM spans
@@ -267,7 +267,7 @@ public sealed partial class DuckDbTelemetryStore
         return ReadAsync<IReadOnlyList<LogLevelCount>>(connection =>
         {
             using var command = Command(connection, $"""
-                SELECT $from + ((time_ns - $from) // $step) * $step AS bucket, severity_number, count(*)
+                SELECT (time_ns // $step) * $step AS bucket, severity_number, count(*)
                 FROM logs
                 WHERE tenant_id = $tenant AND time_ns >= $from AND time_ns < $to
                 {(query.Service is null ? "" : "AND service = $service")}

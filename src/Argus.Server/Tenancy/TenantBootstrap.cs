@@ -47,6 +47,27 @@ internal sealed class TenantBootstrap(
         return new BootstrapResult(DefaultTenantId, key, options.Value.BootstrapApiKey is null);
     }
 
+    /// <summary>
+    /// Replaces the key named <paramref name="name"/> in the default tenant with a new one of <paramref name="role"/>
+    /// and returns it. Used in demo mode, where the admin key of the first start is long gone from the screen.
+    /// </summary>
+    public async Task<string> ReplaceNamedKeyAsync(string name, string role, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        foreach (var old in await db.ApiKeys.Where(k => k.Name == name && k.TenantId == DefaultTenantId && k.RevokedAt == null).ToListAsync(cancellationToken))
+        {
+            old.RevokedAt = now;
+        }
+
+        var key = ApiKeys.Generate();
+        var entity = NewKey(DefaultTenantId, name, key);
+        entity.Role = role;
+        db.ApiKeys.Add(entity);
+        await db.SaveChangesAsync(cancellationToken);
+        return key;
+    }
+
     private ApiKeyEntity NewKey(string tenantId, string name, string key) => new()
     {
         Id = ApiKeys.NewId("key_"),
