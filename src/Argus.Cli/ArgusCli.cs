@@ -1,0 +1,221 @@
+using System.CommandLine;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Argus.Demo;
+using Spectre.Console;
+
+namespace Argus.Cli;
+
+/// <summary>The <c>argus</c> command line. It talks to a running server's API; nothing here reads the stores directly.</summary>
+public static class ArgusCli
+{
+    /// <summary>Runs one command line and returns the exit code: 0 ok, 1 failure, 2 usage error.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    {
+        var root = Build(output, error);
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var e in parsed.Errors)
+            {
+                await error.WriteLineAsync("argus: " + e.Message);
+            }
+
+            return 2;
+        }
+
+        try
+        {
+            return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (CliException ex)
+        {
+            await error.WriteLineAsync("argus: " + ex.Message);
+            return 1;
+        }
+    }
+
+    private static RootCommand Build(TextWriter output, TextWriter error)
+    {
+        var url = new Option<string>("--url")
+        {
+            Description = "The Argus API URL (default: $ARGUS_URL or http://127.0.0.1:5080).",
+            Recursive = true,
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("ARGUS_URL") ?? "http://127.0.0.1:5080",
+        };
+        var apiKey = new Option<string?>("--api-key")
+        {
+            Description = "The API key (default: $ARGUS_API_KEY).",
+            Recursive = true,
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("ARGUS_API_KEY"),
+        };
+
+        var root = new RootCommand("Argus: OpenTelemetry storage and AI operations roles.");
+        root.Options.Add(url);
+        root.Options.Add(apiKey);
+        root.Subcommands.Add(DemoCommand(apiKey, output));
+        root.Subcommands.Add(ServicesCommand(url, apiKey, output));
+        root.Subcommands.Add(LogsCommand(output));
+        return root;
+    }
+
+    private static Command DemoCommand(Option<string?> apiKey, TextWriter output)
+    {
+        var otlp = new Option<string>("--otlp")
+        {
+            Description = "The OTLP/HTTP base URL of the Argus server.",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("ARGUS_OTLP_URL") ?? "http://127.0.0.1:4318",
+        };
+        var rate = new Option<double>("--rate") { Description = "Transactions per second at the daily mean.", DefaultValueFactory = _ => 10 };
+        var duration = new Option<TimeSpan?>("--duration") { Description = "Stop after this long (e.g. 00:05:00); default: until Ctrl+C." };
+        var command = new Command("demo", "Send the demo workload (a simulated shop with scheduled faults) to an Argus server.");
+        command.Options.Add(otlp);
+        command.Options.Add(rate);
+        command.Options.Add(duration);
+        command.SetAction(async (result, ct) =>
+        {
+            var key = result.GetValue(apiKey) ?? throw new CliException("an API key is required: pass --api-key or set ARGUS_API_KEY.");
+            if (!Uri.TryCreate(result.GetValue(otlp), UriKind.Absolute, out var endpoint))
+            {
+                throw new CliException($"--otlp '{result.GetValue(otlp)}' is not an absolute URL.");
+            }
+
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            if (result.GetValue(duration) is { } d)
+            {
+                stop.CancelAfter(d);
+            }
+
+            await using var workload = new DemoWorkload(new DemoOptions { OtlpHttpEndpoint = endpoint, ApiKey = key, RequestsPerSecond = result.GetValue(rate) });
+            await output.WriteLineAsync($"Sending the demo workload to {endpoint} (Ctrl+C to stop).");
+            await workload.RunAsync(stop.Token);
+            await output.WriteLineAsync($"Sent {workload.Transactions} transactions.");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command ServicesCommand(Option<string> url, Option<string?> apiKey, TextWriter output)
+    {
+        var since = new Option<string>("--since") { Description = "How far back (e.g. 15m, 1h, 1d).", DefaultValueFactory = _ => "1h" };
+        var command = new Command("services", "List the services seen recently, with span and error counts.");
+        command.Options.Add(since);
+        command.SetAction(async (result, ct) =>
+        {
+            using var client = Client(result.GetValue(url)!, result.GetValue(apiKey));
+            var from = DateTimeOffset.UtcNow - ParseSince(result.GetValue(since)!);
+            using var doc = await GetJsonAsync(client, $"api/services?from={from.ToUnixTimeMilliseconds()}", ct);
+            var table = new Table().AddColumns("Service", "Spans", "Server spans", "Errors");
+            foreach (var s in doc.RootElement.GetProperty("services").EnumerateArray())
+            {
+                table.AddRow(
+                    Markup.Escape(s.GetProperty("name").GetString() ?? ""),
+                    s.GetProperty("spanCount").GetInt64().ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
+                    s.GetProperty("serverSpanCount").GetInt64().ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
+                    s.GetProperty("errorCount").GetInt64().ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            Console(output).Write(table);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command LogsCommand(TextWriter output)
+    {
+        var logs = new Command("logs", "Work with log lines.");
+        logs.Subcommands.Add(LogParseCommand.Create(output));
+        return logs;
+    }
+
+    internal static IAnsiConsole Console(TextWriter output) => AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Out = new AnsiConsoleOutput(output),
+        Ansi = AnsiSupport.Detect,
+        ColorSystem = ColorSystemSupport.Detect,
+    });
+
+    internal static HttpClient Client(string baseUrl, string? apiKey)
+    {
+        if (!Uri.TryCreate(baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/", UriKind.Absolute, out var uri))
+        {
+            throw new CliException($"--url '{baseUrl}' is not an absolute URL.");
+        }
+
+        if (string.IsNullOrWhiteSpace(apiKey))
+        {
+            throw new CliException("an API key is required: pass --api-key or set ARGUS_API_KEY.");
+        }
+
+        var client = new HttpClient { BaseAddress = uri, Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        return client;
+    }
+
+    internal static async Task<JsonDocument> GetJsonAsync(HttpClient client, string path, CancellationToken ct)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await client.GetAsync(path, ct);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new CliException($"cannot reach {client.BaseAddress}: {ex.Message}");
+        }
+
+        using (response)
+        {
+            var body = await response.Content.ReadAsStringAsync(ct);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new CliException($"{(int)response.StatusCode} {response.ReasonPhrase}: {ProblemDetail(body)}");
+            }
+
+            return JsonDocument.Parse(body);
+        }
+    }
+
+    private static string ProblemDetail(string body)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            if (doc.RootElement.TryGetProperty("detail", out var detail))
+            {
+                return detail.GetString() ?? body;
+            }
+
+            if (doc.RootElement.TryGetProperty("title", out var title))
+            {
+                return title.GetString() ?? body;
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON: show it as it is.
+        }
+
+        return body.Length > 200 ? body[..200] : body;
+    }
+
+    internal static TimeSpan ParseSince(string value)
+    {
+        var unit = value[^1];
+        if (value.Length > 1 && double.TryParse(value[..^1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0)
+        {
+            switch (unit)
+            {
+                case 's': return TimeSpan.FromSeconds(n);
+                case 'm': return TimeSpan.FromMinutes(n);
+                case 'h': return TimeSpan.FromHours(n);
+                case 'd': return TimeSpan.FromDays(n);
+            }
+        }
+
+        throw new CliException($"'{value}' is not a duration; use e.g. 15m, 1h or 2d.");
+    }
+}
+
+/// <summary>A failure to report as one line, without a stack trace.</summary>
+internal sealed class CliException(string message) : Exception(message);
