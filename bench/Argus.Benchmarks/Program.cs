@@ -1,0 +1,18 @@
+using System.Reflection;
+using Argus.Benchmarks.Ingest;
+using BenchmarkDotNet.Running;
+
+// `ingest` and `query` are end-to-end load commands against a real server process;
+// anything else goes to BenchmarkDotNet (e.g. `--filter *Miner*`).
+return args.FirstOrDefault() switch
+{
+    "ingest" => await IngestLoad.RunAsync(args[1..]),
+    "query" => await QueryLoad.RunAsync(args[1..]),
+    _ => RunBenchmarkDotNet(args),
+};
+
+static int RunBenchmarkDotNet(string[] args)
+{
+    BenchmarkSwitcher.FromAssembly(Assembly.GetExecutingAssembly()).Run(args);
+    return 0;
+}
