@@ -1,6 +1,7 @@
 using Argus.Server;
 
-var app = ArgusServer.Build(args);
+// Disposed at the end so the stores close cleanly (the telemetry store checkpoints its write-ahead log).
+await using var app = ArgusServer.Build(args);
 StartupInfo startup;
 try
 {

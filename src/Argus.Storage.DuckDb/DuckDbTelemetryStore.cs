@@ -122,6 +122,17 @@ public sealed partial class DuckDbTelemetryStore : ITelemetryWriter, ITelemetryR
                 reader.Dispose();
             }
 
+            // Fold the write-ahead log into the file now, so a clean stop leaves one compact file and the next
+            // start does not replay it. Durability does not depend on this: the WAL is replayed if it is skipped.
+            try
+            {
+                Execute(_writeConnection, "CHECKPOINT");
+            }
+            catch (DuckDBException ex)
+            {
+                Log.CheckpointFailed(_logger, ex);
+            }
+
             _writeConnection.Dispose();
         }
         finally

@@ -22,4 +22,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3105, Level = LogLevel.Warning, Message = "Size retention stopped: the store still uses {UsedBytes} bytes (limit {MaxBytes}) but holds no more data to delete.")]
     public static partial void SizeRetentionExhausted(ILogger logger, long usedBytes, long maxBytes);
+
+    [LoggerMessage(EventId = 3106, Level = LogLevel.Warning, Message = "The closing CHECKPOINT failed; the write-ahead log will be replayed at the next start.")]
+    public static partial void CheckpointFailed(ILogger logger, Exception exception);
 }

@@ -12,6 +12,7 @@ namespace Argus.Benchmarks.Ingest;
 /// spans per second (until every span is stored and queryable), server peak memory and bytes per span on disk;
 /// beside it, the decode-only rate of the same payloads on one core, the ceiling.
 /// Options: <c>--spans N</c> (default 1,000,000), <c>--batch N</c> (spans per request, default 1,000),
+/// <c>ARGUS_BENCH_NO_BUILD=1</c> reuses the last Release build of the server,
 /// <c>--connections N</c> (default 4).
 /// </summary>
 internal static class IngestLoad
@@ -98,6 +99,17 @@ internal static class IngestLoad
         Console.WriteLine($"Decode-only ceiling        : {decode:N0} spans/s (end to end is {sustained / decode:P0} of it)");
         Console.WriteLine($"Server peak memory (VmHWM) : {peak / 1048576.0:N0} MiB");
         Console.WriteLine($"On disk                    : {bytes / 1048576.0:N1} MiB, {bytes / (double)total:F1} bytes per span");
+        using (var connection = new DuckDB.NET.Data.DuckDBConnection($"Data Source={Path.Combine(dataPath, "telemetry.duckdb")}"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT used_blocks, free_blocks, block_size FROM pragma_database_size()";
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            var used = Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture) * Convert.ToInt64(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture);
+            var free = Convert.ToInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture) * Convert.ToInt64(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture);
+            Console.WriteLine($"  of which used blocks     : {used / (double)total:F1} bytes per span (free blocks {free / 1048576.0:N1} MiB, reused by later writes)");
+        }
         try
         {
             Directory.Delete(dataPath, recursive: true);

@@ -148,6 +148,11 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
 
         var output = Path.Combine(root.FullName, "artifacts", "bench-server");
+        if (Environment.GetEnvironmentVariable("ARGUS_BENCH_NO_BUILD") == "1" && File.Exists(Path.Combine(output, "Argus.Server.dll")))
+        {
+            return Path.Combine(output, "Argus.Server.dll");
+        }
+
         Console.WriteLine($"Building the server (Release) into {output} ...");
         using var build = Process.Start(new ProcessStartInfo("dotnet", ["build", Path.Combine(root.FullName, "src", "Argus.Server"), "-c", "Release", "-o", output, "-nologo", "-v", "q"])
         {
