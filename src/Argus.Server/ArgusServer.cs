@@ -125,6 +125,7 @@ public static class ArgusServer
                     DatabasePath = Path.Combine(Path.GetFullPath(options.DataPath), "telemetry.duckdb"),
                     MemoryLimitMegabytes = options.Storage.MemoryLimitMegabytes,
                     Threads = options.Storage.Threads,
+                    MaxConcurrentWrites = options.Ingest.Writers,
                 },
                 sp.GetRequiredService<ILogger<DuckDbTelemetryStore>>());
         });

@@ -22,6 +22,13 @@ public sealed class DuckDbStoreOptions
     public int MaxIdleReadConnections { get; set; } = 4;
 
     /// <summary>
+    /// Telemetry writes that may run at once, each on its own connection (default 2). DuckDB appends from several
+    /// connections without conflicts and the managed per-value work is the writer's main cost, so two writers use both
+    /// cores of a small machine. Retention still runs alone.
+    /// </summary>
+    public int MaxConcurrentWrites { get; set; } = 2;
+
+    /// <summary>
     /// How much older data each step of size-based retention removes, as a fraction of the stored time span
     /// (default 0.05: a twentieth). Smaller steps overshoot less but checkpoint more often.
     /// </summary>
@@ -33,6 +40,11 @@ public sealed class DuckDbStoreOptions
         if (string.IsNullOrWhiteSpace(DatabasePath))
         {
             throw new ArgumentException("DuckDbStoreOptions.DatabasePath is required: set it to the telemetry database file, e.g. /var/lib/argus/telemetry.duckdb.");
+        }
+
+        if (MaxConcurrentWrites is < 1 or > 16)
+        {
+            throw new ArgumentException($"DuckDbStoreOptions.MaxConcurrentWrites must be between 1 and 16; it is {MaxConcurrentWrites}.");
         }
 
         if (MemoryLimitMegabytes < 0 || Threads < 0 || MaxIdleReadConnections < 0 || CheckpointThresholdMegabytes < 1)

@@ -16,7 +16,7 @@ public sealed partial class DuckDbTelemetryStore
     public async Task<RetentionResult> ApplyRetentionAsync(DateTimeOffset olderThan, long maxBytes, CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
-        await _writeGate.WaitAsync(cancellationToken);
+        await AcquireExclusiveAsync(cancellationToken);
         try
         {
             ThrowIfDisposed();
@@ -55,7 +55,7 @@ public sealed partial class DuckDbTelemetryStore
         }
         finally
         {
-            _writeGate.Release();
+            ReleaseExclusive();
         }
     }
 

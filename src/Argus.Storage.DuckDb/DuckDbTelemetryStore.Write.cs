@@ -6,7 +6,8 @@ namespace Argus.Storage.DuckDb;
 
 public sealed partial class DuckDbTelemetryStore
 {
-    // Resource ids already in the `resources` table. Only the writer (under the gate) touches it.
+    // Resource ids in the `resources` table or claimed by a write in progress; guarded by itself, because writes run
+    // concurrently. A claim is what keeps two writers from inserting the same resource row twice.
     private readonly HashSet<ulong> _knownResources = [];
 
     /// <summary>Spans are sorted within a write by these keys, so similar rows sit together and compress better.</summary>
@@ -44,19 +45,31 @@ public sealed partial class DuckDbTelemetryStore
     {
         ArgumentNullException.ThrowIfNull(batches);
         ThrowIfDisposed();
-        await _writeGate.WaitAsync(cancellationToken);
+        await _appendSlots.WaitAsync(cancellationToken);
+        DuckDBConnection? connection = null;
         try
         {
             ThrowIfDisposed();
-            Write(batches);
+            if (!_appendConnections.TryTake(out connection))
+            {
+                connection = new DuckDBConnection(_connectionString);
+                connection.Open();
+            }
+
+            Write(connection, batches);
         }
         finally
         {
-            _writeGate.Release();
+            if (connection is not null)
+            {
+                _appendConnections.Add(connection);
+            }
+
+            _appendSlots.Release();
         }
     }
 
-    private void Write(IReadOnlyList<TelemetryBatch> batches)
+    private void Write(DuckDBConnection connection, IReadOnlyList<TelemetryBatch> batches)
     {
         var started = Stopwatch.GetTimestamp();
         var spans = new List<SpanRecord>();
@@ -88,7 +101,13 @@ public sealed partial class DuckDbTelemetryStore
 
             var id = AttributeCodec.ResourceId(tenant, attributes);
             resourceIds[attributes] = id;
-            if (!_knownResources.Contains(id) && !newResources.Exists(r => r.Id == id))
+            bool claimed;
+            lock (_knownResources)
+            {
+                claimed = _knownResources.Add(id);
+            }
+
+            if (claimed)
             {
                 newResources.Add((tenant, id, attributes));
             }
@@ -96,27 +115,27 @@ public sealed partial class DuckDbTelemetryStore
             return id;
         }
 
-        Execute(_writeConnection, "BEGIN TRANSACTION");
+        Execute(connection, "BEGIN TRANSACTION");
         try
         {
             if (spans.Count > 0)
             {
-                AppendSpans(spans, ResourceOf);
+                AppendSpans(connection, spans, ResourceOf);
             }
 
             if (logs.Count > 0)
             {
-                AppendLogs(logs, ResourceOf);
+                AppendLogs(connection, logs, ResourceOf);
             }
 
             if (metrics.Count > 0)
             {
-                AppendMetrics(metrics, ResourceOf);
+                AppendMetrics(connection, metrics, ResourceOf);
             }
 
             if (newResources.Count > 0)
             {
-                using var appender = _writeConnection.CreateAppender("resources");
+                using var appender = connection.CreateAppender("resources");
                 foreach (var (tenant, id, attributes) in newResources)
                 {
                     var (keys, values) = AttributeCodec.Encode(attributes);
@@ -125,26 +144,30 @@ public sealed partial class DuckDbTelemetryStore
                 }
             }
 
-            Execute(_writeConnection, "COMMIT");
+            Execute(connection, "COMMIT");
         }
         catch
         {
-            Execute(_writeConnection, "ROLLBACK");
-            throw;
-        }
+            Execute(connection, "ROLLBACK");
 
-        // Only after the commit: a rolled-back write must not leave ids that point to nothing.
-        foreach (var resource in newResources)
-        {
-            _knownResources.Add(resource.Id);
+            // A rolled-back write gives its claims back, so the next write of those resources inserts them.
+            lock (_knownResources)
+            {
+                foreach (var resource in newResources)
+                {
+                    _knownResources.Remove(resource.Id);
+                }
+            }
+
+            throw;
         }
 
         Log.Wrote(_logger, spans.Count, logs.Count, metrics.Count, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
-    private void AppendSpans(List<SpanRecord> spans, Func<string, IReadOnlyList<TelemetryAttribute>, ulong> resourceOf)
+    private static void AppendSpans(DuckDBConnection connection, List<SpanRecord> spans, Func<string, IReadOnlyList<TelemetryAttribute>, ulong> resourceOf)
     {
-        using var appender = _writeConnection.CreateAppender("spans");
+        using var appender = connection.CreateAppender("spans");
         foreach (var span in spans)
         {
             var (keys, values) = AttributeCodec.EncodeSpanAttributes(span, out var dropped);
@@ -182,9 +205,9 @@ public sealed partial class DuckDbTelemetryStore
         }
     }
 
-    private void AppendLogs(List<LogRecord> logs, Func<string, IReadOnlyList<TelemetryAttribute>, ulong> resourceOf)
+    private static void AppendLogs(DuckDBConnection connection, List<LogRecord> logs, Func<string, IReadOnlyList<TelemetryAttribute>, ulong> resourceOf)
     {
-        using var appender = _writeConnection.CreateAppender("logs");
+        using var appender = connection.CreateAppender("logs");
         foreach (var log in logs)
         {
             var (keys, values) = AttributeCodec.Encode(log.Attributes);
@@ -211,9 +234,9 @@ public sealed partial class DuckDbTelemetryStore
         }
     }
 
-    private void AppendMetrics(List<MetricPoint> metrics, Func<string, IReadOnlyList<TelemetryAttribute>, ulong> resourceOf)
+    private static void AppendMetrics(DuckDBConnection connection, List<MetricPoint> metrics, Func<string, IReadOnlyList<TelemetryAttribute>, ulong> resourceOf)
     {
-        using var appender = _writeConnection.CreateAppender("metric_points");
+        using var appender = connection.CreateAppender("metric_points");
         foreach (var point in metrics)
         {
             var (keys, values) = AttributeCodec.Encode(point.Attributes);

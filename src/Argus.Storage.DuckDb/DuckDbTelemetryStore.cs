@@ -26,6 +26,10 @@ public sealed partial class DuckDbTelemetryStore : ITelemetryWriter, ITelemetryR
     // Writes and retention share this connection and take the gate; DuckDB connections are not thread-safe.
     private readonly DuckDBConnection _writeConnection;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
+
+    // Telemetry writes take one slot each and an append connection of their own; retention takes every slot.
+    private readonly SemaphoreSlim _appendSlots;
+    private readonly ConcurrentBag<DuckDBConnection> _appendConnections = [];
     private readonly ConcurrentBag<DuckDBConnection> _idleReaders = [];
     private int _disposed;
 
@@ -37,6 +41,37 @@ public sealed partial class DuckDbTelemetryStore : ITelemetryWriter, ITelemetryR
         _walPath = DatabasePath + ".wal";
         _connectionString = new DuckDBConnectionStringBuilder { DataSource = DatabasePath }.ConnectionString;
         _writeConnection = new DuckDBConnection(_connectionString);
+        _appendSlots = new SemaphoreSlim(options.MaxConcurrentWrites, options.MaxConcurrentWrites);
+    }
+
+    /// <summary>Waits until no telemetry write runs and holds the write gate: for retention and closing.</summary>
+    private async Task AcquireExclusiveAsync(CancellationToken cancellationToken)
+    {
+        var taken = 0;
+        try
+        {
+            for (; taken < _options.MaxConcurrentWrites; taken++)
+            {
+                await _appendSlots.WaitAsync(cancellationToken);
+            }
+
+            await _writeGate.WaitAsync(cancellationToken);
+        }
+        catch
+        {
+            if (taken > 0)
+            {
+                _appendSlots.Release(taken);
+            }
+
+            throw;
+        }
+    }
+
+    private void ReleaseExclusive()
+    {
+        _writeGate.Release();
+        _appendSlots.Release(_options.MaxConcurrentWrites);
     }
 
     /// <summary>The full path of the database file.</summary>
@@ -114,12 +149,17 @@ public sealed partial class DuckDbTelemetryStore : ITelemetryWriter, ITelemetryR
             return;
         }
 
-        _writeGate.Wait();
+        AcquireExclusiveAsync(CancellationToken.None).GetAwaiter().GetResult();
         try
         {
             while (_idleReaders.TryTake(out var reader))
             {
                 reader.Dispose();
+            }
+
+            while (_appendConnections.TryTake(out var append))
+            {
+                append.Dispose();
             }
 
             // Fold the write-ahead log into the file now, so a clean stop leaves one compact file and the next
@@ -137,8 +177,9 @@ public sealed partial class DuckDbTelemetryStore : ITelemetryWriter, ITelemetryR
         }
         finally
         {
-            _writeGate.Release();
+            ReleaseExclusive();
             _writeGate.Dispose();
+            _appendSlots.Dispose();
         }
     }
 

@@ -5,7 +5,8 @@ namespace Argus.Storage.DuckDb.Tests;
 
 public sealed class DuckDbTelemetryStoreTests : IDisposable
 {
-    private const long T0 = 1_750_000_000_000_000_000;
+    // A whole multiple of two minutes since the epoch: buckets are aligned to the step, so steps start at T0.
+    private const long T0 = 1_749_999_960_000_000_000;
     private static readonly TimeRange All = new(TimeRange.FromUnixNanoToTime(T0 - 3_600_000_000_000), TimeRange.FromUnixNanoToTime(T0 + 86_400_000_000_000));
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "argus-duckdb-" + Guid.NewGuid().ToString("N"));
 
@@ -82,6 +83,12 @@ public sealed class DuckDbTelemetryStoreTests : IDisposable
             Assert.Equal(Quantile(durations, 0.95), point.P95Ms, 6);
             Assert.Equal(Quantile(durations, 0.99), point.P99Ms, 6);
         }
+
+        // A range that starts mid-minute still buckets on whole minutes: the first bucket starts before `from`.
+        var shifted = new TimeRange(range.From.AddSeconds(30), range.To);
+        var aligned = await store.GetRedAsync("a", new RedQuery("api", shifted, TimeSpan.FromMinutes(1)), default);
+        Assert.Equal(range.From, aligned.Min(p => p.Time));
+        Assert.All(aligned, p => Assert.Equal(0, p.Time.ToUnixTimeMilliseconds() % 60_000));
 
         var onlyB = await store.GetRedAsync("a", new RedQuery("api", range, TimeSpan.FromMinutes(2), "POST /b"), default);
         var single = Assert.Single(onlyB);

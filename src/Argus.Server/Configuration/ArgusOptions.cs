@@ -57,7 +57,10 @@ public sealed class IngestOptions
     /// <summary>Records (spans, logs and metric points) waiting to be written before receivers answer "retry later". Default 200,000.</summary>
     public int QueueCapacityRecords { get; set; } = 200_000;
 
-    /// <summary>Records the writer takes from the queue in one write. Default 20,000.</summary>
+    /// <summary>Writers draining the queue at once, each with its own store connection. Default 2.</summary>
+    public int Writers { get; set; } = 2;
+
+    /// <summary>Records a writer takes from the queue in one write. Default 20,000.</summary>
     public int WriteBatchRecords { get; set; } = 20_000;
 
     /// <summary>Retry-After, in seconds, sent with 429/503 when the queue is full. Default 2.</summary>

@@ -50,6 +50,11 @@ internal sealed class ValidateArgusOptions : IValidateOptions<ArgusOptions>
             errors.Add("Argus:Ingest:QueueCapacityRecords must be positive.");
         }
 
+        if (ingest.Writers is < 1 or > 16)
+        {
+            errors.Add($"Argus:Ingest:Writers must be between 1 and 16 (it is {ingest.Writers}).");
+        }
+
         if (ingest.WriteBatchRecords < 1)
         {
             errors.Add("Argus:Ingest:WriteBatchRecords must be positive.");

@@ -29,8 +29,8 @@ internal sealed partial class TelemetryIngestQueue : BackgroundService, ITelemet
         _options = options.Value.Ingest;
         _logger = logger;
 
-        // Unbounded in count because the record counter is the bound; single reader, many writers.
-        _channel = Channel.CreateUnbounded<TelemetryBatch>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
+        // Unbounded in count because the record counter is the bound; one reader per writer, many producers.
+        _channel = Channel.CreateUnbounded<TelemetryBatch>(new UnboundedChannelOptions { SingleReader = _options.Writers == 1, SingleWriter = false });
     }
 
     public int RetryAfterSeconds => _options.RetryAfterSeconds;
@@ -78,7 +78,14 @@ internal sealed partial class TelemetryIngestQueue : BackgroundService, ITelemet
         return IngestOutcome.Accepted;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// <see cref="IngestOptions.Writers"/> consumers drain the queue side by side; the store takes concurrent writes
+    /// (one connection each), so the per-record work of appending runs on every core.
+    /// </summary>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, _options.Writers).Select(_ => Task.Run(() => ConsumeAsync(stoppingToken), CancellationToken.None)));
+
+    private async Task ConsumeAsync(CancellationToken stoppingToken)
     {
         var reader = _channel.Reader;
         var pending = new List<TelemetryBatch>();
