@@ -56,6 +56,7 @@ public static class ArgusCli
         root.Subcommands.Add(DemoCommand(apiKey, output));
         root.Subcommands.Add(ServicesCommand(url, apiKey, output));
         root.Subcommands.Add(LogsCommand(output));
+        root.Subcommands.Add(IssuesCommand.Create(url, apiKey, output));
         return root;
     }
 
@@ -128,12 +129,23 @@ public static class ArgusCli
         return logs;
     }
 
-    internal static IAnsiConsole Console(TextWriter output) => AnsiConsole.Create(new AnsiConsoleSettings
+    internal static IAnsiConsole Console(TextWriter output)
     {
-        Out = new AnsiConsoleOutput(output),
-        Ansi = AnsiSupport.Detect,
-        ColorSystem = ColorSystemSupport.Detect,
-    });
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = AnsiSupport.Detect,
+            ColorSystem = ColorSystemSupport.Detect,
+        });
+
+        // Piped or captured output has no terminal width; wrapping cells at 80 columns would break lines for grep.
+        if (!ReferenceEquals(output, System.Console.Out) || System.Console.IsOutputRedirected)
+        {
+            console.Profile.Width = 240;
+        }
+
+        return console;
+    }
 
     internal static HttpClient Client(string baseUrl, string? apiKey)
     {

@@ -1,8 +1,10 @@
+using Argus.Core.Issues;
 using Argus.Core.Telemetry;
 using Argus.Otlp;
 using Argus.Server.Api;
 using Argus.Server.Configuration;
 using Argus.Server.Ingest;
+using Argus.Server.Issues;
 using Argus.Server.Listeners;
 using Argus.Server.Tenancy;
 using Argus.Storage.DuckDb;
@@ -78,6 +80,7 @@ public static class ArgusServer
         var api = app.MapGroup("/api").OnListener(ListenerKind.Api);
         api.MapTelemetryApi();
         api.MapAdminApi();
+        api.MapIssuesApi();
         app.MapOtlpGrpc().OnListener(ListenerKind.OtlpGrpc).RequireAuthorization(ArgusPolicies.Ingest);
         app.MapOtlpHttp().OnListener(ListenerKind.OtlpHttp).RequireAuthorization(ArgusPolicies.Ingest);
         return app;
@@ -88,6 +91,7 @@ public static class ArgusServer
     {
         var options = app.Services.GetRequiredService<IOptions<ArgusOptions>>().Value;
         Directory.CreateDirectory(options.DataPath);
+        app.Services.GetRequiredService<IssueStateService>().Load();
         var tenants = app.Services.GetRequiredService<TenantBootstrap>();
         var bootstrap = await tenants.RunAsync(cancellationToken);
 
@@ -132,12 +136,18 @@ public static class ArgusServer
         services.AddSingleton<ITelemetryWriter>(sp => sp.GetRequiredService<DuckDbTelemetryStore>());
         services.AddSingleton<ITelemetryReader>(sp => sp.GetRequiredService<DuckDbTelemetryStore>());
         services.AddSingleton<ITelemetryRetention>(sp => sp.GetRequiredService<DuckDbTelemetryStore>());
+        services.AddSingleton<IIssueCountReader>(sp => sp.GetRequiredService<DuckDbTelemetryStore>());
     }
 
     private static void AddIngest(IServiceCollection services)
     {
         services.AddSingleton<TelemetryIngestQueue>();
-        services.AddSingleton<ITelemetrySink>(sp => sp.GetRequiredService<TelemetryIngestQueue>());
+        services.AddSingleton<IssueRegistry>();
+        services.AddSingleton<IssueStateService>();
+        services.AddHostedService(sp => sp.GetRequiredService<IssueStateService>());
+
+        // Receivers hand batches to the issue tagger, which hands them on to the bounded queue.
+        services.AddSingleton<ITelemetrySink>(sp => new IssueTaggingSink(sp.GetRequiredService<TelemetryIngestQueue>(), sp.GetRequiredService<IssueRegistry>()));
         services.AddHostedService(sp => sp.GetRequiredService<TelemetryIngestQueue>());
         services.AddSingleton<RetentionService>();
         services.AddHostedService(sp => sp.GetRequiredService<RetentionService>());

@@ -218,6 +218,12 @@ public sealed partial class DuckDbTelemetryStore
             parameters.Add(("text", query.Text));
         }
 
+        if (query.IssueId is { } issueId)
+        {
+            filters.Append(" AND l.issue_id = $issue");
+            parameters.Add(("issue", issueId));
+        }
+
         if (query.TraceId is { } traceId)
         {
             filters.Append(" AND l.trace_id = $trace::UHUGEINT");
@@ -229,7 +235,7 @@ public sealed partial class DuckDbTelemetryStore
             using var command = Command(connection, $"""
                 SELECT l.tenant_id, l.service, l.time_ns, l.observed_ns, l.severity_number, l.severity_text, l.body, l.instance,
                        l.environment, l.scope, l.trace_id, l.span_id, l.event_name, l.exception_type, l.exception_message,
-                       l.exception_stacktrace, l.attr_keys, l.attr_values, r.attr_keys, r.attr_values
+                       l.exception_stacktrace, l.attr_keys, l.attr_values, r.attr_keys, r.attr_values, l.issue_id
                 FROM logs l LEFT JOIN resources r ON r.tenant_id = l.tenant_id AND r.resource_id = l.resource_id
                 WHERE l.tenant_id = $tenant AND l.time_ns >= $from AND l.time_ns < $to{filters}
                 ORDER BY l.time_ns DESC
@@ -255,6 +261,7 @@ public sealed partial class DuckDbTelemetryStore
                 ExceptionStacktrace = NullableString(r, 15),
                 Attributes = AttributeCodec.Decode(NullableString(r, 16), NullableString(r, 17)),
                 ResourceAttributes = AttributeCodec.Decode(NullableString(r, 18), NullableString(r, 19)),
+                IssueId = r.IsDBNull(20) ? 0 : r.GetFieldValue<ulong>(20),
             }, cancellationToken);
         }, cancellationToken);
     }
@@ -337,6 +344,7 @@ public sealed partial class DuckDbTelemetryStore
             ExceptionMessage = NullableString(r, 26),
             Events = AttributeCodec.DecodeEvents(NullableString(r, 29)),
             ResourceAttributes = AttributeCodec.Decode(NullableString(r, 31), NullableString(r, 32)),
+            IssueId = r.IsDBNull(33) ? 0 : r.GetFieldValue<ulong>(33),
         };
         var attributes = AttributeCodec.Decode(NullableString(r, 27), NullableString(r, 28));
         AttributeCodec.AddPromoted(span, r.GetFieldValue<ushort>(30), attributes);

@@ -201,7 +201,7 @@ public sealed partial class DuckDbTelemetryStore
                 .AppendValue(span.ExceptionMessage)
                 .AppendValue(resourceOf(span.TenantId, span.ResourceAttributes));
             row.AppendValue(keys).AppendValue(values).AppendValue(dropped)
-                .AppendValue(AttributeCodec.EncodeEvents(span.Events)).EndRow();
+                .AppendValue(AttributeCodec.EncodeEvents(span.Events)).AppendValue(span.IssueId).EndRow();
         }
     }
 
@@ -230,7 +230,7 @@ public sealed partial class DuckDbTelemetryStore
                 .AppendValue(log.ExceptionMessage)
                 .AppendValue(log.ExceptionStacktrace)
                 .AppendValue(resourceOf(log.TenantId, log.ResourceAttributes));
-            row.AppendValue(keys).AppendValue(values).EndRow();
+            row.AppendValue(keys).AppendValue(values).AppendValue(log.IssueId).EndRow();
         }
     }
 

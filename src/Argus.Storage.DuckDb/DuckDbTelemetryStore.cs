@@ -123,7 +123,13 @@ public sealed partial class DuckDbTelemetryStore : ITelemetryWriter, ITelemetryR
         // rewritten at every checkpoint, so a small threshold compresses the same rows many times over.
         Execute(_writeConnection, $"SET checkpoint_threshold = '{_options.CheckpointThresholdMegabytes.ToString(CultureInfo.InvariantCulture)}MB'");
         Execute(_writeConnection, Schema.CreateTables);
+        Execute(_writeConnection, Schema.AddIssueColumns);
         var version = Scalar<int?>(_writeConnection, "SELECT max(version) FROM schema_version");
+        if (version is < 2)
+        {
+            Execute(_writeConnection, "INSERT INTO schema_version (version) VALUES (2)");
+            version = 2;
+        }
         if (version is null)
         {
             Execute(_writeConnection, $"INSERT INTO schema_version (version) VALUES ({Schema.CurrentVersion.ToString(CultureInfo.InvariantCulture)})");

@@ -4,7 +4,7 @@ namespace Argus.Storage.DuckDb;
 internal static class Schema
 {
     /// <summary>The layout this build writes. Bump it with a migration step in <see cref="DuckDbTelemetryStore"/>.</summary>
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
 
     // Column order matters: the appenders write positionally. Columns are ordered so the ones queries filter on
     // (tenant, service, name, time) come first, which is also the order rows are sorted in within a write.
@@ -101,12 +101,21 @@ internal static class Schema
             attr_values VARCHAR);
         """;
 
+    /// <summary>
+    /// Version 2: every span and log record carries the issue it belongs to (exception fingerprint or log template).
+    /// Added with ALTER so that version-1 files are upgraded in place; new columns go last, where the appenders put them.
+    /// </summary>
+    public const string AddIssueColumns = """
+        ALTER TABLE spans ADD COLUMN IF NOT EXISTS issue_id UBIGINT DEFAULT 0;
+        ALTER TABLE logs ADD COLUMN IF NOT EXISTS issue_id UBIGINT DEFAULT 0;
+        """;
+
     /// <summary>The span columns read back into a <see cref="Core.Telemetry.SpanRecord"/>, in <see cref="SpanReader"/> order.</summary>
     public const string SpanSelectColumns = """
         s.tenant_id, s.service, s.name, s.start_ns, s.duration_ns, s.trace_id, s.span_id, s.parent_span_id,
         s.kind, s.status, s.status_message, s.instance, s.environment, s.scope, s.db_system, s.db_statement,
         s.db_operation, s.db_name, s.db_fingerprint, s.server_address, s.server_port, s.http_method, s.http_route,
         s.http_status_code, s.url, s.exception_type, s.exception_message, s.attr_keys, s.attr_values, s.events, s.promoted_keys,
-        r.attr_keys, r.attr_values
+        r.attr_keys, r.attr_values, s.issue_id
         """;
 }

@@ -133,7 +133,8 @@ public sealed record LogQuery(
     int MinSeverity = 0,
     string? Text = null,
     TraceId? TraceId = null,
-    int Limit = 100);
+    int Limit = 100,
+    ulong? IssueId = null);
 
 /// <summary>Log counts by level per step.</summary>
 public sealed record LogLevelQuery(TimeRange Range, TimeSpan Step, string? Service = null);

@@ -72,6 +72,9 @@ public sealed record SpanRecord
     public string? ExceptionType { get; init; }
     public string? ExceptionMessage { get; init; }
 
+    /// <summary>The issue (exception fingerprint) this span's exception belongs to; 0 when it has none.</summary>
+    public ulong IssueId { get; init; }
+
     public IReadOnlyList<TelemetryAttribute> Attributes { get; init; } = [];
     public IReadOnlyList<TelemetryAttribute> ResourceAttributes { get; init; } = [];
     public IReadOnlyList<SpanEvent> Events { get; init; } = [];
@@ -103,6 +106,10 @@ public sealed record LogRecord
     public string? ExceptionType { get; init; }
     public string? ExceptionMessage { get; init; }
     public string? ExceptionStacktrace { get; init; }
+
+    /// <summary>The issue this record belongs to: its exception's fingerprint, else its body's template; 0 when not grouped.</summary>
+    public ulong IssueId { get; init; }
+
     public IReadOnlyList<TelemetryAttribute> Attributes { get; init; } = [];
     public IReadOnlyList<TelemetryAttribute> ResourceAttributes { get; init; } = [];
 }

@@ -90,7 +90,8 @@ internal sealed record LogItem(
     string? SpanId,
     string? ExceptionType,
     string? ExceptionMessage,
-    IReadOnlyList<AttributeDto> Attributes);
+    IReadOnlyList<AttributeDto> Attributes,
+    string? IssueId);
 
 internal sealed record LogsResponse(IReadOnlyList<LogItem> Logs);
 

@@ -21,6 +21,8 @@ namespace Argus.Server.Api;
 [JsonSerializable(typeof(CreatedKeyResponse))]
 [JsonSerializable(typeof(TenantResponse))]
 [JsonSerializable(typeof(IReadOnlyList<KeyItem>))]
+[JsonSerializable(typeof(Argus.Server.Issues.IssuesResponse))]
+[JsonSerializable(typeof(Argus.Server.Issues.IssueDetailResponse))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 [JsonSerializable(typeof(MetricKind))]

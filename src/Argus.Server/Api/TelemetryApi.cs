@@ -205,20 +205,23 @@ internal static class TelemetryApi
         }
 
         var logs = await reader.SearchLogsAsync(user.Tenant(), new LogQuery(range, service, severity, query, trace, max), ct);
-        return TypedResults.Ok(new LogsResponse([.. logs.Select(l => new LogItem(
-            TimeRange.FromUnixNanoToTime(l.TimeUnixNano != 0 ? l.TimeUnixNano : l.ObservedTimeUnixNano),
-            SeverityLevels.NameOf(l.SeverityNumber),
-            l.SeverityNumber,
-            l.SeverityText,
-            l.Body,
-            l.ServiceName,
-            l.ServiceInstanceId,
-            l.TraceId.IsEmpty ? null : l.TraceId.ToString(),
-            l.SpanId.IsEmpty ? null : l.SpanId.ToString(),
-            l.ExceptionType,
-            l.ExceptionMessage,
-            TraceView.Attributes(l.Attributes)))]));
+        return TypedResults.Ok(new LogsResponse([.. logs.Select(ToLogItem)]));
     }
+
+    internal static LogItem ToLogItem(LogRecord l) => new(
+        TimeRange.FromUnixNanoToTime(l.TimeUnixNano != 0 ? l.TimeUnixNano : l.ObservedTimeUnixNano),
+        SeverityLevels.NameOf(l.SeverityNumber),
+        l.SeverityNumber,
+        l.SeverityText,
+        l.Body,
+        l.ServiceName,
+        l.ServiceInstanceId,
+        l.TraceId.IsEmpty ? null : l.TraceId.ToString(),
+        l.SpanId.IsEmpty ? null : l.SpanId.ToString(),
+        l.ExceptionType,
+        l.ExceptionMessage,
+        TraceView.Attributes(l.Attributes),
+        l.IssueId == 0 ? null : l.IssueId.ToString("x16", CultureInfo.InvariantCulture));
 
     private static async Task<Results<Ok<LogLevelsResponse>, ValidationProblem>> GetLogLevelsAsync(
         string? service, string? from, string? to, string? step,

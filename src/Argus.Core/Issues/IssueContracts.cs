@@ -1,0 +1,40 @@
+namespace Argus.Core.Issues;
+
+/// <summary>How top issues are ordered.</summary>
+public enum IssueSort
+{
+    /// <summary>Most occurrences in the window first.</summary>
+    Count,
+    /// <summary>Largest growth over the comparison window first.</summary>
+    Delta,
+    /// <summary>Most recently first seen first.</summary>
+    New,
+}
+
+/// <summary>Occurrence counts of issues in a window and in the window it is compared with.</summary>
+public sealed record IssueCountQuery(TimeRange Range, TimeRange Baseline, string? Service = null, int MinSeverity = 13, int Limit = 200);
+
+/// <summary>What the store knows of one issue in a window: occurrences and where they came from.</summary>
+public sealed record IssueCounts(
+    ulong IssueId,
+    long Count,
+    long BaselineCount,
+    int MaxSeverity,
+    IReadOnlyList<string> Services,
+    IReadOnlyList<string> Instances,
+    string? SampleTraceId,
+    DateTimeOffset FirstInWindow,
+    DateTimeOffset LastInWindow);
+
+/// <summary>One step of an issue's occurrences.</summary>
+public sealed record IssueCountPoint(DateTimeOffset Time, long Count);
+
+/// <summary>Issue occurrences as the telemetry store counts them (logs and spans carry their issue id).</summary>
+public interface IIssueCountReader
+{
+    /// <summary>Issues seen in <see cref="IssueCountQuery.Range"/>, most frequent first, with their counts in the baseline.</summary>
+    Task<IReadOnlyList<IssueCounts>> GetIssueCountsAsync(string tenantId, IssueCountQuery query, CancellationToken cancellationToken);
+
+    /// <summary>One issue's occurrences per step.</summary>
+    Task<IReadOnlyList<IssueCountPoint>> GetIssueSeriesAsync(string tenantId, ulong issueId, TimeRange range, TimeSpan step, CancellationToken cancellationToken);
+}
