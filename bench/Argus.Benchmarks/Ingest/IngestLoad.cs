@@ -12,7 +12,7 @@ namespace Argus.Benchmarks.Ingest;
 /// spans per second (until every span is stored and queryable), server peak memory and bytes per span on disk;
 /// beside it, the decode-only rate of the same payloads on one core, the ceiling.
 /// Options: <c>--spans N</c> (default 1,000,000), <c>--batch N</c> (spans per request, default 1,000),
-/// <c>ARGUS_BENCH_NO_BUILD=1</c> reuses the last Release build of the server,
+/// <c>ARGUS_BENCH_NO_BUILD=1</c> reuses the last Release build of the server, <c>ARGUS_BENCH_SERVER_ARGS</c> adds server settings,
 /// <c>--connections N</c> (default 4).
 /// </summary>
 internal static class IngestLoad

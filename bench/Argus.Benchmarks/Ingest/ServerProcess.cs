@@ -48,7 +48,7 @@ internal sealed class ServerProcess : IAsyncDisposable
                      $"--Kestrel:Endpoints:OtlpGrpc:Url=http://127.0.0.1:{grpc}",
                      $"--Kestrel:Endpoints:OtlpHttp:Url=http://127.0.0.1:{http}",
                      "--Logging:LogLevel:Default=Warning",
-                 }.Concat(extraArgs))
+                 }.Concat(extraArgs).Concat((Environment.GetEnvironmentVariable("ARGUS_BENCH_SERVER_ARGS") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)))
         {
             start.ArgumentList.Add(a);
         }
