@@ -9,6 +9,7 @@ return args.FirstOrDefault() switch
     "ingest" => await IngestLoad.RunAsync(args[1..]),
     "query" => await QueryLoad.RunAsync(args[1..]),
     "store-write" => await StoreWriteLoad.RunAsync(args[1..]),
+    "gateway" => await Argus.Benchmarks.Gateway.GatewayLoad.RunAsync(args[1..]),
     _ => RunBenchmarkDotNet(args),
 };
 

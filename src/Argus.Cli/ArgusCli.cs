@@ -57,6 +57,7 @@ public static class ArgusCli
         root.Subcommands.Add(ServicesCommand(url, apiKey, output));
         root.Subcommands.Add(LogsCommand(output));
         root.Subcommands.Add(IssuesCommand.Create(url, apiKey, output));
+        root.Subcommands.Add(RolesCommand.Create(url, apiKey, output));
         return root;
     }
 

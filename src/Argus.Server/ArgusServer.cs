@@ -1,6 +1,7 @@
 using Argus.Core.Issues;
 using Argus.Core.Telemetry;
 using Argus.Otlp;
+using Argus.Server.Ai;
 using Argus.Server.Api;
 using Argus.Server.Configuration;
 using Argus.Server.Ingest;
@@ -62,6 +63,7 @@ public static class ArgusServer
             .AddPolicy(ArgusPolicies.Admin, p => p.RequireRole(ApiKeys.RoleAdmin));
 
         builder.Services.AddArgusOtlp(builder.Configuration);
+        builder.Services.AddArgusAi(builder.Configuration);
         builder.Services.AddHostedService<DemoHostedService>();
 
         // Last, so that callers (tests, embedders) can replace any registration above.
@@ -80,6 +82,8 @@ public static class ArgusServer
         var api = app.MapGroup("/api").OnListener(ListenerKind.Api);
         api.MapTelemetryApi();
         api.MapAdminApi();
+        api.MapRolesApi();
+        app.MapOpenAiCompatibleApi();
         api.MapIssuesApi();
         app.MapOtlpGrpc().OnListener(ListenerKind.OtlpGrpc).RequireAuthorization(ArgusPolicies.Ingest);
         app.MapOtlpHttp().OnListener(ListenerKind.OtlpHttp).RequireAuthorization(ArgusPolicies.Ingest);

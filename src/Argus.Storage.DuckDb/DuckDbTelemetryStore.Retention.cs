@@ -22,6 +22,7 @@ public sealed partial class DuckDbTelemetryStore
             ThrowIfDisposed();
             var cutoff = Core.TimeRange.ToUnixNano(olderThan);
             var (spans, logs, metrics) = DeleteOlderThan(cutoff);
+            DeleteLlmCallsOlderThan(cutoff);
             Checkpoint();
 
             if (maxBytes > 0)

@@ -123,6 +123,7 @@ public sealed partial class DuckDbTelemetryStore : ITelemetryWriter, ITelemetryR
         // rewritten at every checkpoint, so a small threshold compresses the same rows many times over.
         Execute(_writeConnection, $"SET checkpoint_threshold = '{_options.CheckpointThresholdMegabytes.ToString(CultureInfo.InvariantCulture)}MB'");
         Execute(_writeConnection, Schema.CreateTables);
+        CreateLlmCallTables();
         Execute(_writeConnection, Schema.AddIssueColumns);
         var version = Scalar<int?>(_writeConnection, "SELECT max(version) FROM schema_version");
         if (version is < 2)

@@ -31,6 +31,8 @@ internal sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbConte
             e.HasIndex(k => k.Hash).IsUnique();
             e.HasOne<TenantEntity>().WithMany().HasForeignKey(k => k.TenantId);
         });
+
+        Ai.RoleModel.Configure(modelBuilder);
     }
 }
 

@@ -1,0 +1,242 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Argus.AI.Roles;
+using Microsoft.Extensions.AI;
+
+namespace Argus.AI.Providers;
+
+/// <summary>
+/// The built-in analyst (provider <c>argus</c>): no network, no model. It answers the built-in roles deterministically
+/// from the structured input the use cases pass as variables, in the role's required format, so that Argus works out
+/// of the box and a chain still answers when every LLM is down. Its answers say that they come from it.
+/// </summary>
+internal sealed class ArgusAnalystChatClient : IChatClient
+{
+    /// <summary>The model id the analyst reports.</summary>
+    public const string ModelId = "argus-analyst-1";
+
+    /// <summary>ChatOptions.AdditionalProperties key: the role code.</summary>
+    public const string RoleKey = "argus.role";
+
+    /// <summary>ChatOptions.AdditionalProperties key: the call's variables (IReadOnlyDictionary&lt;string, string&gt;).</summary>
+    public const string VariablesKey = "argus.variables";
+
+    private const string Label = "[Argus built-in analyst, no LLM]";
+
+    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var list = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
+        var role = options?.AdditionalProperties?.TryGetValue(RoleKey, out var r) == true ? r as string : null;
+        var variables = options?.AdditionalProperties?.TryGetValue(VariablesKey, out var v) == true && v is IReadOnlyDictionary<string, string> d
+            ? d
+            : new Dictionary<string, string>();
+        var lastUser = list.LastOrDefault(m => m.Role == ChatRole.User)?.Text ?? "";
+
+        string text;
+        if (options?.ResponseFormat is ChatResponseFormatJson { Schema: { } schema })
+        {
+            var node = role == BuiltInRoles.ChangeTracker
+                ? ChangeTrackerReport(variables, lastUser)
+                : ExampleOf(schema, 0) ?? new JsonObject();
+            text = node.ToJsonString();
+        }
+        else
+        {
+            text = role switch
+            {
+                BuiltInRoles.AlertAnalyzer => AlertReport(variables, lastUser),
+                BuiltInRoles.OnCallAssistant => $"{Label} I cannot reason about free text without an LLM. What I know: {Summarise(variables)}. Your question was: {lastUser}",
+                _ => $"{Label} No LLM answered this role. Input received: {Summarise(variables)}; last message: {lastUser}",
+            };
+        }
+
+        var input = list.Sum(m => (long)(m.Text?.Length ?? 0)) / 4;
+        var response = new ChatResponse(new ChatMessage(ChatRole.Assistant, text))
+        {
+            ModelId = ModelId,
+            FinishReason = ChatFinishReason.Stop,
+            Usage = new UsageDetails { InputTokenCount = input, OutputTokenCount = text.Length / 4, TotalTokenCount = input + (text.Length / 4) },
+            AdditionalProperties = new AdditionalPropertiesDictionary { ["argus.builtIn"] = true },
+        };
+        return Task.FromResult(response);
+    }
+
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var response = await GetResponseAsync(messages, options, cancellationToken);
+        foreach (var update in response.ToChatResponseUpdates())
+        {
+            yield return update;
+        }
+    }
+
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
+
+    public void Dispose()
+    {
+    }
+
+    private static string Summarise(IReadOnlyDictionary<string, string> variables) =>
+        variables.Count == 0 ? "no structured input" : string.Join("; ", variables.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => $"{v.Key} = {v.Value}"));
+
+    private static string AlertReport(IReadOnlyDictionary<string, string> variables, string lastUser)
+    {
+        var sb = new StringBuilder();
+        sb.Append(Label).Append('\n');
+        sb.Append("Alert: ").Append(variables.GetValueOrDefault("alert", "(not named)")).Append('\n');
+        if (variables.TryGetValue("service", out var service))
+        {
+            sb.Append("Service: ").Append(service).Append('\n');
+        }
+
+        sb.Append("Findings: ").Append(variables.GetValueOrDefault("findings", "none were passed")).Append('\n');
+        if (lastUser.Length > 0)
+        {
+            sb.Append("Context: ").Append(lastUser).Append('\n');
+        }
+
+        sb.Append("Next step: look at the findings above in order; they are measured, not guessed.");
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// The change tracker's report from <c>applications</c>: a JSON array of
+    /// <c>{ "name", "applicationId", "transactions", "alerts", "issues" }</c> where the three counts are what
+    /// degraded after the change. An application with none is STABLE, one kind MOSTLY_STABLE, more UNSTABLE.
+    /// </summary>
+    private static JsonObject ChangeTrackerReport(IReadOnlyDictionary<string, string> variables, string lastUser)
+    {
+        JsonNode? input = null;
+        try
+        {
+            if (variables.TryGetValue("applications", out var apps))
+            {
+                input = JsonNode.Parse(apps);
+            }
+            else if (lastUser.TrimStart().StartsWith('{') || lastUser.TrimStart().StartsWith('['))
+            {
+                input = JsonNode.Parse(lastUser);
+                input = input is JsonObject o && o["applications"] is { } a ? a : input;
+            }
+        }
+        catch (JsonException)
+        {
+            input = null;
+        }
+
+        var applications = new JsonArray();
+        var worst = 0;
+        var changed = 0;
+        foreach (var app in (input as JsonArray ?? []).OfType<JsonObject>())
+        {
+            var metrics = new JsonArray();
+            foreach (var (field, metric) in new[] { ("transactions", "TRANSACTION"), ("alerts", "ALERT"), ("issues", "ISSUE") })
+            {
+                if (Number(app[field]) > 0)
+                {
+                    metrics.Add(metric);
+                }
+            }
+
+            var severity = Math.Min(metrics.Count, 2);
+            worst = Math.Max(worst, severity);
+            changed += severity > 0 ? 1 : 0;
+            applications.Add(new JsonObject
+            {
+                ["name"] = app["name"]?.ToString() ?? "unknown",
+                ["applicationId"] = Number(app["applicationId"]),
+                ["state"] = StateName(severity),
+                ["metric"] = metrics,
+                ["comment"] = severity == 0
+                    ? "No degradation after the change."
+                    : $"Degraded after the change: {string.Join(", ", metrics.Select(m => m!.ToString().ToLowerInvariant()))}.",
+            });
+        }
+
+        return new JsonObject
+        {
+            ["applications"] = applications,
+            ["state"] = StateName(worst),
+            ["comment"] = $"{Label} {changed} of {applications.Count} applications degraded after the change.",
+        };
+    }
+
+    private static string StateName(int severity) => severity switch
+    {
+        0 => "STABLE",
+        1 => "MOSTLY_STABLE",
+        _ => "UNSTABLE",
+    };
+
+    private static double Number(JsonNode? node) =>
+        node is JsonValue v && (v.TryGetValue<double>(out var d) || (v.TryGetValue<string>(out var s) && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out d)))
+            ? d
+            : 0;
+
+    /// <summary>The smallest instance of a schema: what the analyst answers for a schema it has no logic for.</summary>
+    internal static JsonNode? ExampleOf(JsonElement schema, int depth)
+    {
+        if (depth > 16 || schema.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        if (schema.TryGetProperty("const", out var constant))
+        {
+            return JsonNode.Parse(constant.GetRawText());
+        }
+
+        if (schema.TryGetProperty("enum", out var en) && en.ValueKind == JsonValueKind.Array && en.GetArrayLength() > 0)
+        {
+            return JsonNode.Parse(en[0].GetRawText());
+        }
+
+        if (schema.TryGetProperty("anyOf", out var anyOf) && anyOf.ValueKind == JsonValueKind.Array && anyOf.GetArrayLength() > 0)
+        {
+            return ExampleOf(anyOf[0], depth + 1);
+        }
+
+        var type = schema.TryGetProperty("type", out var t)
+            ? t.ValueKind == JsonValueKind.Array ? t.EnumerateArray().Select(x => x.GetString()).FirstOrDefault(x => x != "null") ?? "null" : t.GetString()
+            : "object";
+        switch (type)
+        {
+            case "object":
+                var obj = new JsonObject();
+                if (schema.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object)
+                {
+                    foreach (var p in properties.EnumerateObject())
+                    {
+                        obj[p.Name] = ExampleOf(p.Value, depth + 1);
+                    }
+                }
+
+                return obj;
+            case "array":
+                var array = new JsonArray();
+                var min = schema.TryGetProperty("minItems", out var mi) && mi.TryGetInt32(out var m) ? m : 0;
+                for (var i = 0; i < Math.Min(min, 8) && schema.TryGetProperty("items", out var items); i++)
+                {
+                    array.Add(ExampleOf(items, depth + 1));
+                }
+
+                return array;
+            case "string":
+                var length = schema.TryGetProperty("minLength", out var ml) && ml.TryGetInt32(out var l) ? l : 0;
+                return JsonValue.Create(length == 0 ? Label : new string('-', length));
+            case "number":
+            case "integer":
+                return JsonValue.Create(schema.TryGetProperty("minimum", out var minimum) && minimum.TryGetDouble(out var n) ? Math.Ceiling(n) : 0);
+            case "boolean":
+                return JsonValue.Create(false);
+            default:
+                return null;
+        }
+    }
+}
