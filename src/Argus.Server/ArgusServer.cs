@@ -83,6 +83,7 @@ public static class ArgusServer
         api.MapTelemetryApi();
         api.MapAdminApi();
         api.MapRolesApi();
+        api.MapMaskingApi();
         app.MapOpenAiCompatibleApi();
         api.MapIssuesApi();
         app.MapOtlpGrpc().OnListener(ListenerKind.OtlpGrpc).RequireAuthorization(ArgusPolicies.Ingest);

@@ -1,4 +1,5 @@
 using Argus.AI.Gateway;
+using Argus.AI.Masking;
 using Argus.AI.Providers;
 using Argus.Core.Llm;
 using Argus.Server.Tenancy;
@@ -24,6 +25,8 @@ internal static class AiServiceCollectionExtensions
         services.AddSingleton<LlmCallLogQueue>();
         services.AddSingleton<ILlmCallSink>(sp => sp.GetRequiredService<LlmCallLogQueue>());
         services.AddHostedService(sp => sp.GetRequiredService<LlmCallLogQueue>());
+        // The masking engine, for roles with masking on; a registration made later (tests, embedders) wins.
+        services.AddSingleton<IChatMasker>(new SensitiveDataChatMasker(MaskingOptions.Default));
         services.AddSingleton<RoleSeeds>();
         services.AddSingleton<RoleStore>();
         services.AddSingleton(sp => new RoleGateway(

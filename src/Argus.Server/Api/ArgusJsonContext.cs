@@ -23,6 +23,8 @@ namespace Argus.Server.Api;
 [JsonSerializable(typeof(IReadOnlyList<KeyItem>))]
 [JsonSerializable(typeof(Argus.Server.Issues.IssuesResponse))]
 [JsonSerializable(typeof(Argus.Server.Issues.IssueDetailResponse))]
+[JsonSerializable(typeof(Argus.Server.Ai.MaskPreviewRequest))]
+[JsonSerializable(typeof(Argus.Server.Ai.MaskPreviewResponse))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 [JsonSerializable(typeof(MetricKind))]

@@ -35,6 +35,9 @@ public sealed class FakeLlmUpstream : IAsyncDisposable
     /// <summary>The text <c>ok*</c> models answer; null: "Hello from &lt;model&gt;".</summary>
     public string? Text { get; set; }
 
+    /// <summary>When set, computes the answer from the request body (as the vendor received it); wins over <see cref="Text"/>.</summary>
+    public Func<JsonObject, string>? Respond { get; set; }
+
     /// <summary>Every request body received, in order, with its path and auth header.</summary>
     public ConcurrentQueue<(string Path, string Auth, JsonObject Body)> Requests { get; } = new();
 
@@ -77,12 +80,12 @@ public sealed class FakeLlmUpstream : IAsyncDisposable
         return (body, model, stream, repair);
     }
 
-    private string AnswerFor(string model, bool repair) => model switch
+    private string AnswerFor(string model, bool repair, JsonObject body) => model switch
     {
         "json-ok" => ValidReport,
         "json-bad" => InvalidReport,
         "json-bad-once" => repair ? ValidReport : InvalidReport,
-        _ => Text ?? $"Hello from {model}",
+        _ => Respond?.Invoke(body) ?? Text ?? $"Hello from {model}",
     };
 
     private static async Task<bool> FailAsync(HttpContext context, string model, bool anthropic)
@@ -114,13 +117,13 @@ public sealed class FakeLlmUpstream : IAsyncDisposable
 
     private async Task OpenAiAsync(HttpContext context)
     {
-        var (_, model, stream, repair) = await ReadAsync(context);
+        var (requestBody, model, stream, repair) = await ReadAsync(context);
         if (await FailAsync(context, model, anthropic: false))
         {
             return;
         }
 
-        var text = AnswerFor(model, repair);
+        var text = AnswerFor(model, repair, requestBody);
         var refusal = model == "refuse" ? "I'm sorry, I can't help with that." : null;
         var finish = model == "filter" ? "content_filter" : "stop";
         if (model == "filter")
@@ -199,13 +202,13 @@ public sealed class FakeLlmUpstream : IAsyncDisposable
 
     private async Task AnthropicAsync(HttpContext context)
     {
-        var (_, model, stream, repair) = await ReadAsync(context);
+        var (requestBody, model, stream, repair) = await ReadAsync(context);
         if (await FailAsync(context, model, anthropic: true))
         {
             return;
         }
 
-        var text = AnswerFor(model, repair);
+        var text = AnswerFor(model, repair, requestBody);
         var stop = model is "refuse" or "filter" ? "refusal" : "end_turn";
         if (stop == "refusal")
         {

@@ -81,3 +81,52 @@ public sealed class MaskingHookTests
         }
     }
 }
+
+/// <summary>The real masking engine in the gateway: nothing sensitive reaches the provider, the answer comes back whole.</summary>
+public sealed class MaskingEngineTests
+{
+    [Fact]
+    public async Task Sensitive_values_never_reach_the_provider_and_the_answer_is_restored()
+    {
+        const string jdbc = "jdbc:mysql://real-database-url.com:3306/real_db";
+        const string host = "payments-db-01.corp.internal";
+        const string ip = "10.20.30.40";
+        await using var fake = await FakeLlmUpstream.StartAsync();
+        await using var server = await AiTestHelpers.StartAsync(fake);
+        using var client = server.ApiClient();
+        var role = AiTestHelpers.Role("masked-engine", [("oai", "ok", null)]);
+        role["masking"] = true;
+        await AiTestHelpers.CreateRoleAsync(client, role);
+
+        // First call: learn the tokens the provider saw, then script an answer that echoes them.
+        var question = $"Slow query on {jdbc}; host {host} at {ip} timed out";
+        fake.Text = "noted";
+        var (status, _) = await AiTestHelpers.ChatAsync(client, "masked-engine", new { messages = new[] { new { role = "user", content = question } } });
+        Assert.Equal(200, status);
+        var sent = fake.Requests.Last().Body.ToJsonString();
+        foreach (var secret in new[] { "real-database-url.com", "real_db", host, ip })
+        {
+            Assert.DoesNotContain(secret, sent, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("jdbc:mysql://", sent, StringComparison.Ordinal);
+        Assert.Contains(":3306/", sent, StringComparison.Ordinal);
+
+        // A fresh call masks with fresh tokens, so the answer to echo is taken from that call's own request.
+        var preview = await client.PostAsync("api/mask/preview", new StringContent(JsonSerializer.Serialize(new { text = question }), Encoding.UTF8, "application/json"));
+        var previewBody = JsonDocument.Parse(await preview.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(System.Net.HttpStatusCode.OK, preview.StatusCode);
+        Assert.DoesNotContain(host, previewBody.GetProperty("maskedText").GetString(), StringComparison.Ordinal);
+        Assert.True(previewBody.GetProperty("masked").GetInt32() >= 3, previewBody.ToString());
+
+        fake.Respond = request =>
+        {
+            // Echo the user's masked message back: the gateway must restore every original in it.
+            var user = request["messages"]!.AsArray().Last()!["content"]!.ToString();
+            return $"Root cause: {user}";
+        };
+        var (status2, answer) = await AiTestHelpers.ChatAsync(client, "masked-engine", new { messages = new[] { new { role = "user", content = question } } });
+        Assert.Equal(200, status2);
+        Assert.Equal($"Root cause: {question}", answer.GetProperty("answer").GetString());
+    }
+}
