@@ -9,14 +9,14 @@ namespace Argus.Benchmarks.Ingest;
 /// <summary>
 /// <c>store-write</c>: the telemetry store's writer alone, fed already-mapped spans in the ingest queue's batch
 /// size, then the bytes each column takes on disk. Separates the store's cost from the receivers'.
-/// Options: <c>--spans N</c> (default 300,000), <c>--batch N</c> (records per write, default 20,000).
+/// Options: <c>--spans N</c> (default 300,000), <c>--batch N</c> (records per write, default 10,000, as the server).
 /// </summary>
 internal static class StoreWriteLoad
 {
     public static async Task<int> RunAsync(string[] args)
     {
         var spans = IngestLoad.Option(args, "--spans", 300_000);
-        var perWrite = IngestLoad.Option(args, "--batch", 20_000);
+        var perWrite = IngestLoad.Option(args, "--batch", 10_000);
         var payloads = SpanPayloads.Create(spans / 1_000, 1_000, DateTimeOffset.UtcNow.AddMinutes(-30));
         var options = new Argus.Otlp.OtlpOptions();
         var batches = payloads.Select(p => Argus.Otlp.Mapping.OtlpTraceMapper.Map(ExportTraceServiceRequest.Parser.ParseFrom(p), "default", options).Batch).ToList();
