@@ -30,6 +30,8 @@ internal static class IngestLoad
 
         var decode = DecodeOnly(payloads);
         Console.WriteLine($"Decode only (protobuf parse + map to the domain model), one core: {decode:N0} spans/s");
+        var receive = await ReceiverCeiling.MeasureAsync(payloads, connections);
+        Console.WriteLine($"Receive ceiling (OTLP/HTTP receiver on Kestrel, nothing stored, all cores): {receive:N0} spans/s");
 
         var dataPath = Path.Combine(Path.GetTempPath(), "argus-bench", Guid.NewGuid().ToString("N"));
         await using var server = await ServerProcess.StartAsync(dataPath);
@@ -97,6 +99,7 @@ internal static class IngestLoad
         Console.WriteLine($"Stored and queryable in    : {storedAt.TotalSeconds:F2} s");
         Console.WriteLine($"Sustained end to end       : {sustained:N0} spans/s");
         Console.WriteLine($"Decode-only ceiling        : {decode:N0} spans/s (end to end is {sustained / decode:P0} of it)");
+        Console.WriteLine($"Receive ceiling over HTTP  : {receive:N0} spans/s (end to end is {sustained / receive:P0} of it)");
         Console.WriteLine($"Server peak memory (VmHWM) : {peak / 1048576.0:N0} MiB");
         Console.WriteLine($"On disk                    : {bytes / 1048576.0:N1} MiB, {bytes / (double)total:F1} bytes per span");
         using (var connection = new DuckDB.NET.Data.DuckDBConnection($"Data Source={Path.Combine(dataPath, "telemetry.duckdb")}"))
