@@ -12,9 +12,10 @@ namespace Argus.Storage.DuckDb;
 /// The embedded telemetry store: spans, logs and metric points in one DuckDB file.
 /// </summary>
 /// <remarks>
-/// Concurrency: writes (<see cref="WriteAsync"/> and retention) are serialised on one dedicated connection; every read
-/// takes its own connection to the same database (DuckDB.NET shares one database instance per file within the
-/// process), so reads run in parallel with a write and see the last committed write (DuckDB's MVCC snapshots).
+/// Concurrency: up to <see cref="DuckDbStoreOptions.MaxConcurrentWrites"/> telemetry writes run at once, each on its
+/// own pooled connection (appends do not conflict); retention, schema work and the LLM call log use one dedicated
+/// connection and run alone. Every read takes its own connection to the same database (DuckDB.NET shares one database
+/// instance per file within the process), so reads run beside writes and see the last committed data (MVCC snapshots).
 /// </remarks>
 public sealed partial class DuckDbTelemetryStore : ITelemetryWriter, ITelemetryReader, ITelemetryRetention, IDisposable, IAsyncDisposable
 {

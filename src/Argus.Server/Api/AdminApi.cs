@@ -123,15 +123,6 @@ internal static partial class AdminApi
     private static (ApiKeyEntity Entity, string Key) NewKey(string tenantId, string name, string role, DateTimeOffset now)
     {
         var key = ApiKeys.Generate();
-        return (new ApiKeyEntity
-        {
-            Id = ApiKeys.NewId("key_"),
-            TenantId = tenantId,
-            Name = name,
-            Role = role,
-            Hash = ApiKeys.Hash(key),
-            Prefix = ApiKeys.PrefixOf(key),
-            CreatedAt = now,
-        }, key);
+        return (ApiKeys.NewEntity(tenantId, name, role, key, now), key);
     }
 }

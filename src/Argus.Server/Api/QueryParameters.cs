@@ -1,5 +1,6 @@
 using System.Globalization;
 using Argus.Core;
+using Argus.Core.Telemetry;
 
 namespace Argus.Server.Api;
 
@@ -77,6 +78,28 @@ internal sealed class QueryParameters(TimeProvider time)
         }
 
         return limit;
+    }
+
+    /// <summary><c>minSeverity</c>: a level name (TRACE … FATAL) or an OTLP severity number from 0 to 24.</summary>
+    public int Severity(string? value, int defaultValue)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return defaultValue;
+        }
+
+        if (int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) && number is >= 0 and <= 24)
+        {
+            return number;
+        }
+
+        if (SeverityLevels.MinNumberOf(value) is { } named)
+        {
+            return named;
+        }
+
+        Add("minSeverity", "'minSeverity' must be a level (TRACE, DEBUG, INFO, WARN, ERROR, FATAL) or a number from 0 to 24.");
+        return defaultValue;
     }
 
     public double? PositiveNumber(string name, string? value)

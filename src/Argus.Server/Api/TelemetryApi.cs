@@ -169,22 +169,7 @@ internal static class TelemetryApi
         var q = new QueryParameters(time);
         var range = q.Range(from, to);
         var max = q.Limit(limit, 100, 5_000);
-        var severity = 0;
-        if (!string.IsNullOrWhiteSpace(minSeverity))
-        {
-            if (int.TryParse(minSeverity, CultureInfo.InvariantCulture, out var number) && number is >= 0 and <= 24)
-            {
-                severity = number;
-            }
-            else if (SeverityLevels.MinNumberOf(minSeverity) is { } fromName)
-            {
-                severity = fromName;
-            }
-            else
-            {
-                q.Add("minSeverity", "'minSeverity' must be a level (TRACE, DEBUG, INFO, WARN, ERROR, FATAL) or a number from 0 to 24.");
-            }
-        }
+        var severity = q.Severity(minSeverity, 0);
 
         TraceId? trace = null;
         if (!string.IsNullOrWhiteSpace(traceId))

@@ -14,6 +14,9 @@ internal sealed class IssueTaggingSink(ITelemetrySink inner, IssueRegistry regis
     public const string KindException = "exception";
     public const string KindLog = "log";
 
+    /// <summary>OTLP's ERROR severity: what an exception on a span counts as.</summary>
+    private const int ErrorSeverity = 17;
+
     public int RetryAfterSeconds => inner.RetryAfterSeconds;
 
     public IngestOutcome TryAccept(TelemetryBatch batch)
@@ -81,17 +84,11 @@ internal sealed class IssueTaggingSink(ITelemetrySink inner, IssueRegistry regis
 
             var fingerprint = ExceptionFingerprinter.Compute(span.ExceptionType, message, stack);
             registry.Observe(span.TenantId, fingerprint.Fingerprint, KindException, fingerprint.Title, fingerprint.ExceptionType,
-                (int)SeverityNumbers.Error, TimeRange.FromUnixNanoToTime(span.StartTimeUnixNano), $"{span.ExceptionType}: {message}");
+                ErrorSeverity, TimeRange.FromUnixNanoToTime(span.StartTimeUnixNano), $"{span.ExceptionType}: {message}");
             tagged ??= [.. spans];
             tagged[i] = span with { IssueId = fingerprint.Fingerprint };
         }
 
         return tagged ?? spans;
-    }
-
-    /// <summary>OTLP severity numbers used here.</summary>
-    private enum SeverityNumbers
-    {
-        Error = 17,
     }
 }

@@ -39,6 +39,9 @@ internal static class IssuesApi
     /// <summary>A spike needs at least this many occurrences, twice the baseline, and three standard deviations above it.</summary>
     private const int SpikeMinimum = 10;
 
+    /// <summary>WARN and above count as issues by default (records with an exception always do).</summary>
+    private const int DefaultMinSeverity = 13;
+
     public static RouteGroupBuilder MapIssuesApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/issues").RequireAuthorization(ArgusPolicies.Read);
@@ -57,7 +60,7 @@ internal static class IssuesApi
             ? new TimeRange(range.From - range.Duration, range.From)
             : q.Range(compareFrom, compareTo ?? range.From.ToString("O", CultureInfo.InvariantCulture), range.Duration);
         var max = q.Limit(limit, 50, 1_000);
-        var severity = ParseSeverity(q, minSeverity);
+        var severity = q.Severity(minSeverity, DefaultMinSeverity);
         var sinceTime = since is null ? range.From : q.Range(since, to).From;
         var order = (sort ?? "count").ToLowerInvariant() switch
         {
@@ -164,24 +167,4 @@ internal static class IssuesApi
             new IssueFlags(isNew, regressed, spiking));
     }
 
-    private static int ParseSeverity(QueryParameters q, string? value)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return 13; // WARN and above, and anything with an exception.
-        }
-
-        if (int.TryParse(value, CultureInfo.InvariantCulture, out var number) && number is >= 0 and <= 24)
-        {
-            return number;
-        }
-
-        if (SeverityLevels.MinNumberOf(value) is { } named)
-        {
-            return named;
-        }
-
-        q.Add("minSeverity", "'minSeverity' must be a level (TRACE, DEBUG, INFO, WARN, ERROR, FATAL) or a number from 0 to 24.");
-        return 13;
-    }
 }

@@ -26,6 +26,18 @@ internal static class ApiKeys
     /// <summary>What lists show of a key: enough to recognise it, too little to use it.</summary>
     public static string PrefixOf(string key) => key.Length <= 10 ? key[..Math.Min(4, key.Length)] : key[..10];
 
+    /// <summary>The stored row for <paramref name="key"/>: its hash and prefix, never the key itself.</summary>
+    public static ApiKeyEntity NewEntity(string tenantId, string name, string role, string key, DateTimeOffset now) => new()
+    {
+        Id = NewId("key_"),
+        TenantId = tenantId,
+        Name = name,
+        Role = role,
+        Hash = Hash(key),
+        Prefix = PrefixOf(key),
+        CreatedAt = now,
+    };
+
     /// <summary>A new short opaque id.</summary>
     public static string NewId(string prefix) => prefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
 }

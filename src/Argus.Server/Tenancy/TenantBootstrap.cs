@@ -32,7 +32,7 @@ internal sealed class TenantBootstrap(
                 {
                     var system = await db.Tenants.Where(t => t.IsSystem).Select(t => t.Id).FirstOrDefaultAsync(cancellationToken)
                                  ?? DefaultTenantId;
-                    db.ApiKeys.Add(NewKey(system, "bootstrap", configured));
+                    db.ApiKeys.Add(ApiKeys.NewEntity(system, "bootstrap", ApiKeys.RoleAdmin, configured, time.GetUtcNow()));
                     await db.SaveChangesAsync(cancellationToken);
                 }
             }
@@ -42,7 +42,7 @@ internal sealed class TenantBootstrap(
 
         var key = options.Value.BootstrapApiKey ?? ApiKeys.Generate();
         db.Tenants.Add(new TenantEntity { Id = DefaultTenantId, Name = "Default", IsSystem = true, CreatedAt = time.GetUtcNow() });
-        db.ApiKeys.Add(NewKey(DefaultTenantId, "bootstrap", key));
+        db.ApiKeys.Add(ApiKeys.NewEntity(DefaultTenantId, "bootstrap", ApiKeys.RoleAdmin, key, time.GetUtcNow()));
         await db.SaveChangesAsync(cancellationToken);
         return new BootstrapResult(DefaultTenantId, key, options.Value.BootstrapApiKey is null);
     }
@@ -61,21 +61,9 @@ internal sealed class TenantBootstrap(
         }
 
         var key = ApiKeys.Generate();
-        var entity = NewKey(DefaultTenantId, name, key);
-        entity.Role = role;
-        db.ApiKeys.Add(entity);
+        db.ApiKeys.Add(ApiKeys.NewEntity(DefaultTenantId, name, role, key, now));
         await db.SaveChangesAsync(cancellationToken);
         return key;
     }
 
-    private ApiKeyEntity NewKey(string tenantId, string name, string key) => new()
-    {
-        Id = ApiKeys.NewId("key_"),
-        TenantId = tenantId,
-        Name = name,
-        Role = ApiKeys.RoleAdmin,
-        Hash = ApiKeys.Hash(key),
-        Prefix = ApiKeys.PrefixOf(key),
-        CreatedAt = time.GetUtcNow(),
-    };
 }
