@@ -166,7 +166,8 @@ public static partial class ExceptionFingerprinter
         return name;
     }
 
-    private static bool IsFramework(string frame)
+    /// <summary>True when a normalised frame belongs to a runtime or framework (see the prefixes above), not the application.</summary>
+    internal static bool IsFramework(string frame)
     {
         foreach (var prefix in FrameworkPrefixes)
         {
