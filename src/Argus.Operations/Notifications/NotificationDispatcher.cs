@@ -1,0 +1,285 @@
+using System.Net.Sockets;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace Argus.Operations.Notifications;
+
+/// <summary>
+/// Sends notifications to a tenant's channels. <see cref="DispatchAsync"/> only queues (one delivery per channel) and
+/// returns at once, so an alert evaluator is never held up by a slow or dead endpoint; <see cref="NotificationWorker"/>
+/// sends from the queue with retries. Every attempt, and every delivery the full queue refused, is in the delivery log.
+/// </summary>
+public sealed class NotificationDispatcher
+{
+    private static readonly ResiliencePropertyKey<DeliveryState> StateKey = new("argus.notification.delivery");
+
+    private readonly INotificationChannelStore _channels;
+    private readonly IDeliveryLog _log;
+    private readonly NotificationOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ChannelTransport _transport;
+    private readonly Channel<Delivery> _queue;
+    private readonly ResiliencePipeline<SendResult> _withRetries;
+    private readonly ResiliencePipeline<SendResult> _once;
+
+    /// <summary>Creates the dispatcher; the server registers it as a singleton.</summary>
+    public NotificationDispatcher(
+        INotificationChannelStore channels, IDeliveryLog log, IOptions<NotificationOptions> options, TimeProvider time, ILogger<NotificationDispatcher> logger)
+        : this(channels, log, options.Value, time, logger, new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            // A redirect could carry the signed body or a Slack token somewhere unintended; endpoints answer directly.
+            AllowAutoRedirect = false,
+        })
+    {
+    }
+
+    internal NotificationDispatcher(
+        INotificationChannelStore channels, IDeliveryLog log, NotificationOptions options, TimeProvider time, ILogger logger, HttpMessageHandler handler)
+    {
+        _channels = channels;
+        _log = log;
+        _options = options;
+        _time = time;
+        _logger = logger;
+        // The per-attempt timeout is Polly's, driven by the TimeProvider; HttpClient's own would use the wall clock.
+        _transport = new ChannelTransport(new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan }, time);
+
+        // Wait is the full mode, but only TryWrite is used: a full queue refuses at once and the delivery is logged as dropped.
+        _queue = Channel.CreateBounded<Delivery>(new BoundedChannelOptions(options.QueueCapacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = false,
+            SingleWriter = false,
+        });
+        _withRetries = BuildPipeline(options.MaxAttempts);
+        _once = BuildPipeline(1);
+    }
+
+    /// <summary>The queue the worker drains.</summary>
+    internal ChannelReader<Delivery> Queue => _queue.Reader;
+
+    /// <summary>
+    /// Queues <paramref name="message"/> for the tenant's channels named in <paramref name="channelNames"/>, or for all
+    /// its enabled channels when that is null. Returns without waiting for any delivery; unknown or disabled names are
+    /// reported in <see cref="DispatchResult.Unavailable"/>, and deliveries refused by a full queue are marked and logged.
+    /// </summary>
+    public async Task<DispatchResult> DispatchAsync(
+        string tenantId, NotificationMessage message, IReadOnlyList<string>? channelNames = null, CancellationToken cancellationToken = default)
+    {
+        var channels = new List<NotificationChannel>();
+        var unavailable = new List<string>();
+        if (channelNames is null)
+        {
+            channels.AddRange(await _channels.ListEnabledAsync(tenantId, cancellationToken));
+        }
+        else
+        {
+            foreach (var name in channelNames.Distinct(StringComparer.Ordinal))
+            {
+                if (await _channels.GetByNameAsync(tenantId, name, cancellationToken) is { Enabled: true } channel)
+                {
+                    channels.Add(channel);
+                }
+                else
+                {
+                    unavailable.Add(name);
+                }
+            }
+
+            if (unavailable.Count > 0)
+            {
+                NotificationLog.ChannelsUnavailable(_logger, tenantId, string.Join(", ", unavailable));
+            }
+        }
+
+        var queued = new List<QueuedDelivery>(channels.Count);
+        foreach (var channel in channels)
+        {
+            var delivery = new Delivery(NewDeliveryId(), channel, message);
+            var accepted = _queue.Writer.TryWrite(delivery);
+            if (!accepted)
+            {
+                NotificationLog.DeliveryDropped(_logger, delivery.Id, channel.Name, tenantId, _options.QueueCapacity);
+                await RecordDroppedAsync(delivery, $"the notification queue is full ({_options.QueueCapacity} deliveries waiting)");
+            }
+
+            queued.Add(new QueuedDelivery(delivery.Id, channel.Id, channel.Name, accepted));
+        }
+
+        return new DispatchResult(queued, unavailable);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="message"/> to <paramref name="channel"/> now, in one attempt without retries (the channel
+    /// test of the API), logs the attempt, and returns it.
+    /// </summary>
+    public Task<DeliveryAttempt> SendNowAsync(NotificationChannel channel, NotificationMessage message, CancellationToken cancellationToken = default) =>
+        DeliverAsync(new Delivery(NewDeliveryId(), channel, message), _once, cancellationToken);
+
+    /// <summary>Sends a queued delivery with retries; never throws (the worker must keep going).</summary>
+    internal Task<DeliveryAttempt> DeliverAsync(Delivery delivery, CancellationToken cancellationToken) => DeliverAsync(delivery, _withRetries, cancellationToken);
+
+    /// <summary>Logs a delivery that was never attempted.</summary>
+    internal Task RecordDroppedAsync(Delivery delivery, string reason) =>
+        AppendAsync(Attempt(delivery, 0, DeliveryStatus.Dropped, null, reason, 0));
+
+    private async Task<DeliveryAttempt> DeliverAsync(Delivery delivery, ResiliencePipeline<SendResult> pipeline, CancellationToken cancellationToken)
+    {
+        var state = new DeliveryState(delivery);
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(StateKey, state);
+        Outcome<SendResult> outcome;
+        try
+        {
+            outcome = await pipeline.ExecuteOutcomeAsync(
+                async (ctx, s) =>
+                {
+                    s.Attempt++;
+                    var started = _time.GetTimestamp();
+                    try
+                    {
+                        return Outcome.FromResult(await _transport.SendAsync(s.Delivery.Channel, s.Delivery.Message, s.Delivery.Id, ctx.CancellationToken));
+                    }
+                    catch (Exception ex)
+                    {
+                        return Outcome.FromException<SendResult>(ex);
+                    }
+                    finally
+                    {
+                        s.LatencyMs = _time.GetElapsedTime(started).TotalMilliseconds;
+                    }
+                },
+                context,
+                state);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+
+        var success = outcome.Result is { Success: true };
+        var attempt = Attempt(state, outcome, success ? DeliveryStatus.Sent : DeliveryStatus.Failed);
+        if (success)
+        {
+            NotificationLog.DeliverySent(_logger, delivery.Id, delivery.Channel.Name, delivery.Channel.TenantId, state.Attempt);
+        }
+        else
+        {
+            NotificationLog.DeliveryFailed(_logger, delivery.Id, delivery.Channel.Name, delivery.Channel.TenantId, state.Attempt, attempt.Error ?? "");
+        }
+
+        await AppendAsync(attempt);
+        return attempt;
+    }
+
+    private ResiliencePipeline<SendResult> BuildPipeline(int maxAttempts)
+    {
+        var builder = new ResiliencePipelineBuilder<SendResult> { TimeProvider = _time };
+        if (maxAttempts > 1)
+        {
+            builder.AddRetry(new RetryStrategyOptions<SendResult>
+            {
+                MaxRetryAttempts = maxAttempts - 1,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = _options.BaseDelay,
+                MaxDelay = _options.MaxDelay,
+                ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome)),
+                // An endpoint's Retry-After wins over the back-off, up to MaxDelay so that no endpoint parks a worker for hours.
+                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result?.RetryAfter is { } after ? (TimeSpan?)(after < _options.MaxDelay ? after : _options.MaxDelay) : null),
+                OnRetry = async args =>
+                {
+                    var state = args.Context.Properties.GetValue(StateKey, null!);
+                    var attempt = Attempt(state, args.Outcome, DeliveryStatus.Retrying);
+                    NotificationLog.DeliveryRetrying(_logger, state.Delivery.Id, state.Delivery.Channel.Name, state.Delivery.Channel.TenantId, state.Attempt, args.RetryDelay, attempt.Error ?? "");
+                    await AppendAsync(attempt);
+                },
+            });
+        }
+
+        return builder.AddTimeout(_options.AttemptTimeout).Build();
+    }
+
+    /// <summary>Network errors, timeouts, and refusals the endpoint calls temporary (408, 429, 5xx, SMTP 4xx).</summary>
+    private static bool IsTransient(Outcome<SendResult> outcome) => outcome switch
+    {
+        { Exception: HttpRequestException or TimeoutRejectedException or SocketException or IOException or MailKit.ProtocolException or MailKit.ServiceNotConnectedException } => true,
+        { Exception: null, Result.Retryable: true } => true,
+        _ => false,
+    };
+
+    private DeliveryAttempt Attempt(DeliveryState state, Outcome<SendResult> outcome, DeliveryStatus status)
+    {
+        var result = outcome.Result;
+        var error = outcome.Exception is { } ex ? Describe(ex) : result?.Error;
+        return Attempt(state.Delivery, state.Attempt, status, result, error, state.LatencyMs);
+    }
+
+    private DeliveryAttempt Attempt(Delivery delivery, int number, DeliveryStatus status, SendResult? result, string? error, double latencyMs)
+    {
+        var channel = delivery.Channel;
+        if (error is not null)
+        {
+            error = ChannelSecrets.Scrub(channel, error);
+            error = error.Length > 1000 ? error[..1000] : error;
+        }
+
+        return new DeliveryAttempt(
+            delivery.Id, channel.TenantId, channel.Id, channel.Name, channel.Type, delivery.Message.Event, number, status,
+            result?.HttpStatus, result?.SmtpReply, error, Math.Round(latencyMs, 3), _time.GetUtcNow());
+    }
+
+    private string Describe(Exception exception) => exception switch
+    {
+        TimeoutRejectedException => $"no answer within {_options.AttemptTimeout.TotalSeconds:0.###} s",
+        OperationCanceledException => "Argus stopped before the delivery finished",
+        HttpRequestException http => $"the request failed ({http.HttpRequestError}): {http.Message}",
+        _ => $"{exception.GetType().Name}: {exception.Message}",
+    };
+
+    private async Task AppendAsync(DeliveryAttempt attempt)
+    {
+        try
+        {
+            // Not the delivery's token: an attempt made while stopping is still worth recording.
+            await _log.AppendAsync(attempt, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            NotificationLog.DeliveryLogFailed(_logger, ex, attempt.DeliveryId);
+        }
+    }
+
+    private static string NewDeliveryId() => "dlv_" + Guid.CreateVersion7().ToString("N");
+
+    /// <summary>What the retry callbacks need to know about the delivery in flight.</summary>
+    private sealed class DeliveryState(Delivery delivery)
+    {
+        public Delivery Delivery { get; } = delivery;
+
+        public int Attempt { get; set; }
+
+        public double LatencyMs { get; set; }
+    }
+}
+
+/// <summary>One message for one channel, in the queue.</summary>
+internal sealed record Delivery(string Id, NotificationChannel Channel, NotificationMessage Message);
+
+/// <summary>What <see cref="NotificationDispatcher.DispatchAsync"/> did.</summary>
+/// <param name="Deliveries">One per channel used.</param>
+/// <param name="Unavailable">Requested channel names that do not exist or are disabled.</param>
+public sealed record DispatchResult(IReadOnlyList<QueuedDelivery> Deliveries, IReadOnlyList<string> Unavailable);
+
+/// <summary>A delivery handed to the queue.</summary>
+/// <param name="DeliveryId">Its id in the delivery log.</param>
+/// <param name="ChannelId">The channel's id.</param>
+/// <param name="ChannelName">The channel's name.</param>
+/// <param name="Queued">False when the queue was full and the delivery was dropped.</param>
+public sealed record QueuedDelivery(string DeliveryId, string ChannelId, string ChannelName, bool Queued);

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Argus.Operations.Notifications;
+
+/// <summary>Registers notification delivery.</summary>
+public static class NotificationServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds <see cref="NotificationDispatcher"/>, its worker and the options check. The host binds
+    /// <see cref="NotificationOptions"/> and registers an <see cref="INotificationChannelStore"/> and an <see cref="IDeliveryLog"/>.
+    /// </summary>
+    public static IServiceCollection AddArgusNotifications(this IServiceCollection services)
+    {
+        services.AddOptions<NotificationOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NotificationOptions>, ValidateNotificationOptions>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<NotificationDispatcher>();
+        services.AddHostedService<NotificationWorker>();
+        return services;
+    }
+}
