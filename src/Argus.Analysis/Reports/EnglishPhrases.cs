@@ -49,7 +49,7 @@ internal sealed class EnglishPhrases(AlertSubject alert) : ReportPhrases(alert)
             + (f.StatusCodes.Count > 0 ? $", status {string.Join(", ", f.StatusCodes)}" : string.Empty)
             + (f.ErrorCount > 0 ? $", {Num(f.ErrorCount)} failed" : string.Empty) + ".",
         ExceptionFinding f =>
-            $"{f.Type}{(string.IsNullOrEmpty(f.Message) ? string.Empty : $": {Quote(f.Message)}")} was thrown {Where(f)}"
+            $"{f.Type}{(string.IsNullOrEmpty(f.Message) ? string.Empty : $" (\"{Quote(f.Message)}\")")} was thrown {Where(f)}"
             + (f.StepIndex > 0 ? $" (step #{f.StepIndex}" + (f.Count > 1 ? $", {Times(f.Count)})" : ")") : f.Count > 1 ? $" ({Times(f.Count)})" : string.Empty)
             + (f.Causes.Count > 0 ? $", caused by {string.Join(" ← ", f.Causes)}" : string.Empty) + ".",
         _ => string.Empty,
@@ -108,9 +108,13 @@ internal sealed class EnglishPhrases(AlertSubject alert) : ReportPhrases(alert)
     public override string Transaction(TransactionProfile p) =>
         $"{p.Endpoint} on {p.Service}{(p.Instance is null ? string.Empty : $" ({p.Instance})")} started {Started(p)} and took {Ms(p.DurationMs)}"
         + (p.HttpStatusCode is { } status ? $", HTTP {status.ToString(CultureInfo.InvariantCulture)}" : p.IsError ? ", failed" : string.Empty)
-        + $"; trace {p.TraceId}. {Num(p.SpanCount)} spans: {Num(p.Totals.SqlCount)} SQL statements ({Ms(p.Totals.SqlTotalMs)}, {Pct(p.Totals.SqlSharePercent)}), "
-        + $"{Num(p.Totals.ExternalCount)} external calls ({Ms(p.Totals.ExternalTotalMs)}, {Pct(p.Totals.ExternalSharePercent)}), {Num(p.Totals.ExceptionCount)} exceptions."
+        + $"; trace {p.TraceId}. {Count(p.SpanCount, "span")}: {Count(p.Totals.SqlCount, "SQL statement")}{Time(p.Totals.SqlCount, p.Totals.SqlTotalMs, p.Totals.SqlSharePercent)}, "
+        + $"{Count(p.Totals.ExternalCount, "external call")}{Time(p.Totals.ExternalCount, p.Totals.ExternalTotalMs, p.Totals.ExternalSharePercent)}, {Count(p.Totals.ExceptionCount, "exception")}."
         + (p.Truncation is { StepsOmitted: > 0 } t ? $" The profile lists the first {Num(p.Steps.Count)} steps; {Num(t.StepsOmitted)} more are counted but not listed." : string.Empty);
+
+    private static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{Num(n)} {noun}s";
+
+    private static string Time(int count, double ms, double share) => count == 0 ? string.Empty : $" ({Ms(ms)}, {Pct(share)})";
 
     public override string NoTransaction() => "No transaction was sampled for this alert; the report rests on the alert alone.";
 

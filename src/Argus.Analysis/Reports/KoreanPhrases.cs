@@ -57,7 +57,7 @@ internal sealed class KoreanPhrases(AlertSubject alert) : ReportPhrases(alert)
         ExceptionFinding f =>
             $"{Where(f)}에서 {f.Type} 예외가 발생했습니다"
             + (f.StepIndex > 0 ? $"(단계 #{f.StepIndex}, {Num(f.Count)}회)" : $"({Num(f.Count)}회)") + "."
-            + (string.IsNullOrEmpty(f.Message) ? string.Empty : $" 메시지: {Quote(f.Message)}")
+            + (string.IsNullOrEmpty(f.Message) ? string.Empty : $" 메시지: \"{Quote(f.Message)}\".")
             + (f.Causes.Count > 0 ? $" 원인 예외: {string.Join(" ← ", f.Causes)}." : string.Empty),
         _ => string.Empty,
     };
@@ -105,8 +105,8 @@ internal sealed class KoreanPhrases(AlertSubject alert) : ReportPhrases(alert)
         ExceptionFinding f =>
         [
             f.ThrownAt is null
-                ? $"{f.Service}에서 {ShortType(f.Type)} 예외가 발생하는 위치를 찾아 원인을 수정하세요{Because(f.Message)}."
-                : $"{f.ThrownAt}에서 {ShortType(f.Type)} 예외의 원인을 수정하세요. 해당 위치에서 이 상황을 미리 검증하거나 처리하도록 하세요{Because(f.Message)}.",
+                ? $"{f.Service}에서 {ShortType(f.Type)} 예외{Because(f.Message)}가 발생하는 위치를 찾아 원인을 수정하세요."
+                : $"{f.ThrownAt}에서 발생한 {ShortType(f.Type)} 예외{Because(f.Message)}의 원인을 수정하세요. 해당 위치에서 이 상황을 미리 검증하거나 처리하도록 하세요.",
             $"{ShortType(f.Type)} 예외를 재현하는 테스트를 추가하고, {Window(Alert.WindowStart)} 전후의 {f.Service} 로그에서 원인이 된 입력을 확인하세요.",
         ],
         _ => [],
@@ -115,8 +115,8 @@ internal sealed class KoreanPhrases(AlertSubject alert) : ReportPhrases(alert)
     public override string Transaction(TransactionProfile p) =>
         $"{p.Endpoint} 요청({p.Service}{(p.Instance is null ? string.Empty : $", {p.Instance}")})이 {Started(p)}에 시작되어 {Ms(p.DurationMs)} 동안 수행되었습니다"
         + (p.HttpStatusCode is { } status ? $"(HTTP {status.ToString(CultureInfo.InvariantCulture)})" : p.IsError ? "(실패)" : string.Empty)
-        + $". 트레이스 {p.TraceId}: 스팬 {Num(p.SpanCount)}개, SQL {Num(p.Totals.SqlCount)}건({Ms(p.Totals.SqlTotalMs)}, {Pct(p.Totals.SqlSharePercent)}), "
-        + $"외부 호출 {Num(p.Totals.ExternalCount)}건({Ms(p.Totals.ExternalTotalMs)}, {Pct(p.Totals.ExternalSharePercent)}), 예외 {Num(p.Totals.ExceptionCount)}건."
+        + $". 트레이스 {p.TraceId}: 스팬 {Num(p.SpanCount)}개, SQL {Num(p.Totals.SqlCount)}건{Time(p.Totals.SqlCount, p.Totals.SqlTotalMs, p.Totals.SqlSharePercent)}, "
+        + $"외부 호출 {Num(p.Totals.ExternalCount)}건{Time(p.Totals.ExternalCount, p.Totals.ExternalTotalMs, p.Totals.ExternalSharePercent)}, 예외 {Num(p.Totals.ExceptionCount)}건."
         + (p.Truncation is { StepsOmitted: > 0 } t
             ? $" 프로파일에는 처음 {Num(p.Steps.Count)}개 단계만 표시되며, 나머지 {Num(t.StepsOmitted)}개 단계는 집계에만 포함되었습니다."
             : string.Empty);
@@ -148,6 +148,8 @@ internal sealed class KoreanPhrases(AlertSubject alert) : ReportPhrases(alert)
 
     private static string Total(TransactionProfile? profile) => profile is null ? "전체" : Ms(profile.DurationMs);
 
+    private static string Time(int count, double ms, double share) => count == 0 ? string.Empty : $"({Ms(ms)}, {Pct(share)})";
+
     /// <summary>"orders 테이블 SELECT 문", "SELECT 문", "orders 테이블 SQL 문": always ending in 문, so the particle is fixed.</summary>
     private static string Statement(CrudKind crud, IReadOnlyList<string> tables)
     {
@@ -176,5 +178,5 @@ internal sealed class KoreanPhrases(AlertSubject alert) : ReportPhrases(alert)
         _ => $"{method} {url}, ",
     };
 
-    private static string Because(string? message) => string.IsNullOrEmpty(message) ? string.Empty : $" (메시지: \"{Quote(message)}\")";
+    private static string Because(string? message) => string.IsNullOrEmpty(message) ? string.Empty : $"(메시지: \"{Quote(message)}\")";
 }
