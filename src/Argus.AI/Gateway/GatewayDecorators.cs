@@ -234,7 +234,7 @@ internal sealed class CallLoggingChatClient(
             FirstTokenMs = call.Stream ? call.FirstTokenMs : latency.TotalMilliseconds,
             InputTokens = input,
             OutputTokens = output,
-            Cost = call.Provider is null ? null : providers.EstimateCost(call.Provider, call.Model ?? "", input, output),
+            Cost = call.Provider is null ? null : providers.EstimateCost(call.Provider, call.Model ?? "", input, output, call.Request.TenantId),
         };
         sink.TryWrite(record);
     }

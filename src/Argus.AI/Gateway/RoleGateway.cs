@@ -127,12 +127,12 @@ public sealed class RoleGateway(
         }
 
         string? extra = null;
-        var client = providers.GetClient(link.Provider, link.Model);
+        var client = providers.GetClient(link.Provider, link.Model, request.TenantId);
         var format = role.ResponseFormat;
         if (format.IsJsonSchema && format.Schema is { } schema)
         {
             var name = format.Name ?? "response";
-            if (providers.IsOpenAi(link.Provider) && providers.SupportsJsonSchema(link.Provider))
+            if (providers.IsOpenAi(link.Provider, request.TenantId) && providers.SupportsJsonSchema(link.Provider, request.TenantId))
             {
                 // The OpenAI SDK's own format keeps the schema exactly as written and carries the strict flag.
                 var raw = schema.GetRawText();
@@ -141,7 +141,7 @@ public sealed class RoleGateway(
                     ResponseFormat = OpenAI.Chat.ChatResponseFormat.CreateJsonSchemaFormat(name, BinaryData.FromString(raw), format.Description, format.Strict),
                 };
             }
-            else if (builtIn || providers.SupportsJsonSchema(link.Provider))
+            else if (builtIn || providers.SupportsJsonSchema(link.Provider, request.TenantId))
             {
                 options.ResponseFormat = MeaiChatResponseFormat.ForJsonSchema(schema, name, format.Description);
             }
@@ -153,7 +153,7 @@ public sealed class RoleGateway(
             client = new ChatClientBuilder(client).UseArgusSchemaValidation(schema, name, request.RoleCode, index, logger).Build();
         }
 
-        var timeout = link.TimeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : providers.DefaultTimeout(link.Provider);
+        var timeout = link.TimeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : providers.DefaultTimeout(link.Provider, request.TenantId);
         return new GatewayLink(index, link.Provider, link.Model, client, options, extra, timeout);
     }
 

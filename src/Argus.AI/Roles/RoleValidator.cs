@@ -27,8 +27,8 @@ public static partial class RoleValidator
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
     private static partial Regex SchemaNamePattern();
 
-    /// <summary>Validates <paramref name="role"/> against the configured <paramref name="providers"/>.</summary>
-    public static RoleValidationResult Validate(RoleDefinition role, ProviderRegistry providers)
+    /// <summary>Validates <paramref name="role"/> against the <paramref name="providers"/> that <paramref name="tenantId"/> may use.</summary>
+    public static RoleValidationResult Validate(RoleDefinition role, ProviderRegistry providers, string? tenantId = null)
     {
         ArgumentNullException.ThrowIfNull(role);
         ArgumentNullException.ThrowIfNull(providers);
@@ -98,11 +98,11 @@ public static partial class RoleValidator
                 continue;
             }
 
-            if (!providers.IsKnown(link.Provider))
+            if (!providers.IsKnown(link.Provider, tenantId))
             {
-                Add(key, $"provider '{link.Provider}' is not configured; configured: {string.Join(", ", providers.Names)}.");
+                Add(key, $"provider '{link.Provider}' is not configured; configured: {string.Join(", ", providers.NamesFor(tenantId))}.");
             }
-            else if (isSchema && !providers.SupportsJsonSchema(link.Provider))
+            else if (isSchema && !providers.SupportsJsonSchema(link.Provider, tenantId))
             {
                 warnings.Add($"chain[{i}]: provider '{link.Provider}' cannot enforce a JSON Schema; Argus asks for it in the prompt and validates the answer.");
             }

@@ -20,4 +20,10 @@ internal static partial class AiLog
 
     [LoggerMessage(EventId = 4105, Level = LogLevel.Information, Message = "Role '{Code}' of tenant {Tenant}: label '{Label}' now points at version {Version} ({Author}).")]
     public static partial void LabelMoved(ILogger logger, string code, string tenant, string label, int version, string author);
+
+    [LoggerMessage(EventId = 4106, Level = LogLevel.Information, Message = "Provider '{Name}' of tenant {Tenant} {Action} by {Author}.")]
+    public static partial void ProviderChanged(ILogger logger, string name, string tenant, string action, string author);
+
+    [LoggerMessage(EventId = 4107, Level = LogLevel.Error, Message = "The secrets of provider '{Name}' of tenant {Tenant} cannot be decrypted (was the key ring under the data folder's 'keys' replaced?); set its API key again.")]
+    public static partial void ProviderSecretsUnreadable(ILogger logger, string name, string tenant);
 }

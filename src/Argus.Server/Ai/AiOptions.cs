@@ -21,6 +21,12 @@ internal sealed class AiOptions
     /// <summary>The most characters of all messages and variables of a call together (default 1,000,000).</summary>
     public int MaxInputCharacters { get; set; } = 1_000_000;
 
+    /// <summary>
+    /// The largest request body of a chat call (<c>/api/roles/{code}/chat</c>, <c>/v1/chat/completions</c>), in bytes,
+    /// with or without Content-Length; larger bodies get 413 (default 1 MiB).
+    /// </summary>
+    public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
     /// <summary>The providers, by name (bound from <c>Argus:Providers</c>).</summary>
     public Dictionary<string, ProviderOptions> Providers { get; set; } = new(StringComparer.Ordinal);
 }
@@ -44,6 +50,11 @@ internal sealed class ValidateAiOptions : IValidateOptions<AiOptions>
         if (options.MaxInputCharacters is < 1_000)
         {
             problems.Add("Argus:Ai:MaxInputCharacters must be at least 1000.");
+        }
+
+        if (options.MaxRequestBodyBytes is < 1024 or > 1024L * 1024 * 1024)
+        {
+            problems.Add("Argus:Ai:MaxRequestBodyBytes must be from 1024 to 1073741824 (1 GiB).");
         }
 
         if (string.IsNullOrWhiteSpace(options.RolesPath))

@@ -22,6 +22,7 @@ internal static class AiServiceCollectionExtensions
         services.AddSingleton(sp => new ProviderRegistry(sp.GetRequiredService<IOptions<AiOptions>>().Value.Providers));
         services.AddSingleton(sp => new RoleRateLimiter(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ILlmCallLog>(sp => sp.GetRequiredService<DuckDbTelemetryStore>());
+        services.AddSingleton<ILlmCallRetention>(sp => sp.GetRequiredService<DuckDbTelemetryStore>());
         services.AddSingleton<LlmCallLogQueue>();
         services.AddSingleton<ILlmCallSink>(sp => sp.GetRequiredService<LlmCallLogQueue>());
         services.AddHostedService(sp => sp.GetRequiredService<LlmCallLogQueue>());
@@ -29,6 +30,8 @@ internal static class AiServiceCollectionExtensions
         services.AddSingleton<IChatMasker>(new SensitiveDataChatMasker(MaskingOptions.Default));
         services.AddSingleton<RoleSeeds>();
         services.AddSingleton<RoleStore>();
+        services.AddSingleton<ProviderStore>();
+        services.AddArgusSecretProtection();
         services.AddSingleton(sp => new RoleGateway(
             sp.GetRequiredService<ProviderRegistry>(),
             sp.GetRequiredService<RoleRateLimiter>(),
@@ -41,8 +44,8 @@ internal static class AiServiceCollectionExtensions
     }
 }
 
-/// <summary>At start-up: creates missing control-plane tables and seeds every tenant's built-in and YAML roles.</summary>
-internal sealed class AiStartup(RoleStore store, IDbContextFactory<ControlPlaneDbContext> dbFactory) : IHostedService
+/// <summary>At start-up: creates missing control-plane tables, seeds every tenant's built-in and YAML roles, loads the tenants' providers.</summary>
+internal sealed class AiStartup(RoleStore store, ProviderStore providers, IDbContextFactory<ControlPlaneDbContext> dbFactory) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -53,6 +56,8 @@ internal sealed class AiStartup(RoleStore store, IDbContextFactory<ControlPlaneD
         {
             await store.EnsureTenantAsync(tenant, cancellationToken);
         }
+
+        await providers.LoadAllAsync(cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

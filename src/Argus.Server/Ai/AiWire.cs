@@ -42,7 +42,44 @@ internal sealed record RoleChatRequest(
     Dictionary<string, string>? Variables,
     string? Label,
     int? Version,
-    bool Stream);
+    bool Stream)
+{
+    /// <summary>Set instead of the fields when the body could not be read: the answer to give (400 or 413 problem details).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Microsoft.AspNetCore.Http.IResult? Rejected { get; init; }
+
+    /// <summary>
+    /// Minimal APIs bind the body through this instead of their JSON binding, which would neither enforce
+    /// <see cref="AiOptions.MaxRequestBodyBytes"/> nor answer a too-large body with 413 problem details.
+    /// </summary>
+    public static async ValueTask<RoleChatRequest?> BindAsync(Microsoft.AspNetCore.Http.HttpContext context, System.Reflection.ParameterInfo parameter)
+    {
+        var limit = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<AiOptions>>().Value.MaxRequestBodyBytes;
+        if (!RequestBodyLimit.Apply(context, limit))
+        {
+            return Reject(RequestBodyLimit.TooLarge(limit));
+        }
+
+        try
+        {
+            return await JsonSerializer.DeserializeAsync(context.Request.Body, Api.ArgusJsonContext.Default.RoleChatRequest, context.RequestAborted)
+                ?? Reject(Invalid("the body must be a JSON object."));
+        }
+        catch (JsonException ex)
+        {
+            return Reject(Invalid($"the body is not a valid call: {ex.Message}"));
+        }
+        catch (Microsoft.AspNetCore.Http.BadHttpRequestException ex) when (RequestBodyLimit.IsTooLarge(ex))
+        {
+            return Reject(RequestBodyLimit.TooLarge(limit));
+        }
+    }
+
+    private static RoleChatRequest Reject(Microsoft.AspNetCore.Http.IResult result) => new(null, null, null, null, false) { Rejected = result };
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ValidationProblem Invalid(string message) =>
+        Microsoft.AspNetCore.Http.TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [message] });
+}
 
 /// <summary>Tokens of an answer.</summary>
 internal sealed record UsageDto(long InputTokens, long OutputTokens);

@@ -66,6 +66,13 @@ internal static class OpenAiCompatibleApi
         bool stream, includeUsage;
         List<ChatMessageDto> messages;
         Dictionary<string, string>? variables;
+        var limit = options.Value.MaxRequestBodyBytes;
+        if (!RequestBodyLimit.Apply(context, limit))
+        {
+            await ErrorAsync(context, StatusCodes.Status413PayloadTooLarge, "invalid_request_error", "request_too_large", RequestBodyLimit.Message(limit), ct);
+            return;
+        }
+
         try
         {
             using var document = await JsonDocument.ParseAsync(context.Request.Body, default, ct);
@@ -80,6 +87,11 @@ internal static class OpenAiCompatibleApi
         catch (JsonException ex)
         {
             await ErrorAsync(context, 400, "invalid_request_error", "invalid_json", $"The body is not valid JSON: {ex.Message}", ct);
+            return;
+        }
+        catch (BadHttpRequestException ex) when (RequestBodyLimit.IsTooLarge(ex))
+        {
+            await ErrorAsync(context, StatusCodes.Status413PayloadTooLarge, "invalid_request_error", "request_too_large", RequestBodyLimit.Message(limit), ct);
             return;
         }
 

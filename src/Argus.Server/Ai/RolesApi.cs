@@ -34,8 +34,7 @@ internal static partial class RolesApi
         roles.MapGet("/{code}/versions", VersionsAsync).RequireAuthorization(ArgusPolicies.Read);
         roles.MapPost("/{code}/labels/{label}", SetLabelAsync).RequireAuthorization(ArgusPolicies.Admin);
         roles.MapPost("/{code}/chat", ChatAsync).RequireAuthorization(ArgusPolicies.Authenticated);
-        api.MapGet("/providers", (ProviderRegistry providers) => TypedResults.Ok(new ProvidersResponse(providers.List())))
-            .RequireAuthorization(ArgusPolicies.Read);
+        api.MapProvidersApi();
         api.MapGet("/llm/calls", CallsAsync).RequireAuthorization(ArgusPolicies.Read);
         api.MapGet("/llm/usage", UsageAsync).RequireAuthorization(ArgusPolicies.Read);
         return api;
@@ -96,7 +95,7 @@ internal static partial class RolesApi
             definition = definition with { Code = code };
         }
 
-        var validation = RoleValidator.Validate(definition, providers);
+        var validation = RoleValidator.Validate(definition, providers, user.Tenant());
         if (!validation.IsValid)
         {
             return TypedResults.ValidationProblem(validation.Errors.ToDictionary(e => e.Key, e => e.Value), "The role definition has problems; all are listed.");
@@ -167,6 +166,11 @@ internal static partial class RolesApi
     private static async Task<IResult> ChatAsync(
         string code, RoleChatRequest body, HttpContext context, ClaimsPrincipal user, RoleStore store, RoleGateway gateway, IOptions<AiOptions> options, CancellationToken ct)
     {
+        if (body.Rejected is { } rejected)
+        {
+            return rejected;
+        }
+
         var (request, error) = await RoleCalls.PrepareAsync(user, code, body.Label, body.Version, body.Messages, body.Variables, store, options.Value, ct);
         if (request is null)
         {
@@ -312,7 +316,7 @@ internal static partial class RolesApi
 
     private static bool MayEdit(ClaimsPrincipal user, RoleDefinition role) => role.Access.Edit.Contains(user.FindFirstValue(ArgusClaimTypes.Role) ?? "");
 
-    private static string Author(ClaimsPrincipal user) =>
+    internal static string Author(ClaimsPrincipal user) =>
         $"{user.FindFirstValue(ClaimTypes.Name) ?? "unknown"} ({user.FindFirstValue(ArgusClaimTypes.ApiKeyId) ?? "no key"})";
 
     private static NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails> NotFound(string code) =>

@@ -36,6 +36,8 @@ namespace Argus.Server.Api;
 [JsonSerializable(typeof(Argus.Server.Ai.RoleChatResponse))]
 [JsonSerializable(typeof(Argus.Server.Ai.ChatDeltaEvent))]
 [JsonSerializable(typeof(Argus.Server.Ai.ProvidersResponse))]
+[JsonSerializable(typeof(Argus.AI.Providers.ProviderInfo))]
+[JsonSerializable(typeof(Argus.Server.Ai.ProviderWriteRequest))]
 [JsonSerializable(typeof(Argus.Server.Ai.LlmCallsResponse))]
 [JsonSerializable(typeof(Argus.Server.Ai.LlmUsageResponse))]
 internal sealed partial class ArgusJsonContext : JsonSerializerContext;

@@ -44,6 +44,12 @@ public sealed class RetentionOptions
     /// <summary>When the store's file grows beyond this many bytes, the oldest data is deleted. 0 = no limit. Default 10 GiB.</summary>
     public long MaxSizeBytes { get; set; } = 10L * 1024 * 1024 * 1024;
 
+    /// <summary>
+    /// The most LLM calls the call log keeps (every tenant together); beyond it the oldest are deleted at each retention
+    /// pass, besides <see cref="MaxAge"/>. 0 = no limit. Default 1,000,000.
+    /// </summary>
+    public long MaxLlmCalls { get; set; } = 1_000_000;
+
     /// <summary>How often retention runs. Default 10 minutes.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(10);
 }

@@ -34,6 +34,11 @@ internal sealed class ValidateArgusOptions : IValidateOptions<ArgusOptions>
             errors.Add("Argus:Retention:MaxSizeBytes must be 0 (no limit) or positive.");
         }
 
+        if (retention.MaxLlmCalls < 0)
+        {
+            errors.Add("Argus:Retention:MaxLlmCalls must be 0 (no limit) or positive.");
+        }
+
         if (retention.Interval < TimeSpan.FromSeconds(1))
         {
             errors.Add($"Argus:Retention:Interval must be at least one second (it is {retention.Interval}).");

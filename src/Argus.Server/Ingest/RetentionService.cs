@@ -1,3 +1,4 @@
+using Argus.Core.Llm;
 using Argus.Core.Telemetry;
 using Argus.Server.Configuration;
 using Microsoft.Extensions.Options;
@@ -9,7 +10,8 @@ internal sealed partial class RetentionService(
     ITelemetryRetention retention,
     IOptions<ArgusOptions> options,
     TimeProvider time,
-    ILogger<RetentionService> logger) : BackgroundService
+    ILogger<RetentionService> logger,
+    ILlmCallRetention? callRetention = null) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -41,6 +43,15 @@ internal sealed partial class RetentionService(
                 LogRetention(logger, result.SpansDeleted, result.LogsDeleted, result.MetricPointsDeleted, result.BytesAfter);
             }
 
+            if (callRetention is not null && settings.MaxLlmCalls > 0)
+            {
+                var calls = await callRetention.TrimLlmCallsAsync(settings.MaxLlmCalls, cancellationToken);
+                if (calls > 0)
+                {
+                    LogCallRetention(logger, calls, settings.MaxLlmCalls);
+                }
+            }
+
             return result;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -52,6 +63,9 @@ internal sealed partial class RetentionService(
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Retention deleted {Spans} spans, {Logs} logs, {Points} metric points; store is {Bytes} bytes")]
     private static partial void LogRetention(ILogger logger, long spans, long logs, long points, long bytes);
+
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Information, Message = "Retention deleted the {Calls} oldest LLM calls to keep at most {Max}")]
+    private static partial void LogCallRetention(ILogger logger, long calls, long max);
 
     [LoggerMessage(EventId = 1102, Level = LogLevel.Error, Message = "Retention pass failed; it will run again at the next interval")]
     private static partial void LogRetentionFailed(ILogger logger, Exception exception);

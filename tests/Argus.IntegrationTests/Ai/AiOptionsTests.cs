@@ -18,14 +18,16 @@ public sealed class AiOptionsTests
             ["Argus:Providers:two:TimeoutMs"] = "0",
             ["Argus:Providers:argus:Type"] = "openai",
             ["Argus:Ai:CallLogQueueCapacity"] = "0",
+            ["Argus:Ai:MaxRequestBodyBytes"] = "10",
         }));
         var all = string.Join("\n", ex.Failures);
-        Assert.Contains("Argus:Providers:one:Type must be 'openai' or 'anthropic'", all, StringComparison.Ordinal);
+        Assert.Contains("Argus:Providers:one:Type must be 'openai', 'openai-compatible' or 'anthropic'", all, StringComparison.Ordinal);
         Assert.Contains("Argus:Providers:one:BaseUrl", all, StringComparison.Ordinal);
         Assert.Contains("Argus:Providers:two:ApiKey is required", all, StringComparison.Ordinal);
         Assert.Contains("Argus:Providers:two:TimeoutMs", all, StringComparison.Ordinal);
         Assert.Contains("'argus' is the built-in analyst", all, StringComparison.Ordinal);
         Assert.Contains("CallLogQueueCapacity", all, StringComparison.Ordinal);
+        Assert.Contains("Argus:Ai:MaxRequestBodyBytes", all, StringComparison.Ordinal);
         Assert.DoesNotContain("sk-should-never-be-shown", all, StringComparison.Ordinal);
     }
 }

@@ -41,6 +41,9 @@ public sealed class FakeLlmUpstream : IAsyncDisposable
     /// <summary>Every request body received, in order, with its path and auth header.</summary>
     public ConcurrentQueue<(string Path, string Auth, JsonObject Body)> Requests { get; } = new();
 
+    /// <summary>The headers of every request, with the model asked for.</summary>
+    public ConcurrentQueue<(string Model, IReadOnlyDictionary<string, string> Headers)> RequestHeaders { get; } = new();
+
     public Uri Url { get; private set; } = null!;
 
     /// <summary>The base URL for an <c>openai</c> provider.</summary>
@@ -75,6 +78,7 @@ public sealed class FakeLlmUpstream : IAsyncDisposable
         var auth = context.Request.Headers.Authorization.ToString() + context.Request.Headers["x-api-key"].ToString();
         Requests.Enqueue((context.Request.Path, auth, body));
         var model = body["model"]?.GetValue<string>() ?? "";
+        RequestHeaders.Enqueue((model, context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase)));
         var stream = body["stream"]?.GetValue<bool>() == true;
         var repair = body.ToJsonString().Contains("does not match the JSON schema", StringComparison.Ordinal);
         return (body, model, stream, repair);
