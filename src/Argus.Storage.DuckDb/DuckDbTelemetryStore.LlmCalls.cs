@@ -35,9 +35,19 @@ public sealed partial class DuckDbTelemetryStore : ILlmCallLog
             input_tokens BIGINT NOT NULL,
             output_tokens BIGINT NOT NULL,
             cost DOUBLE);
+        """ + LlmCallsMaskingColumns;
+
+    /// <summary>
+    /// Masked values by kind (JSON object) and mangled tokens per call; added with ALTER so that call logs written by
+    /// an older Argus are upgraded in place. New columns go last, where the appender puts them.
+    /// </summary>
+    private const string LlmCallsMaskingColumns = """
+
+        ALTER TABLE llm_calls ADD COLUMN IF NOT EXISTS masked VARCHAR;
+        ALTER TABLE llm_calls ADD COLUMN IF NOT EXISTS mangled_tokens INTEGER DEFAULT 0;
         """;
 
-    private const string LlmCallColumns = "id, time_ns, api_key_id, user_name, role_code, role_version, status, error, provider, model, served_link, attempts, parameters, request, answer, stream, latency_ms, first_token_ms, input_tokens, output_tokens, cost";
+    private const string LlmCallColumns = "id, time_ns, api_key_id, user_name, role_code, role_version, status, error, provider, model, served_link, attempts, parameters, request, answer, stream, latency_ms, first_token_ms, input_tokens, output_tokens, cost, masked, mangled_tokens";
 
     /// <summary>Creates the call-log table (called from schema creation).</summary>
     private void CreateLlmCallTables() => Execute(_writeConnection, LlmCallsDdl);
@@ -85,7 +95,9 @@ public sealed partial class DuckDbTelemetryStore : ILlmCallLog
                     .AppendValue(c.FirstTokenMs)
                     .AppendValue(c.InputTokens)
                     .AppendValue(c.OutputTokens)
-                    .AppendValue(c.Cost);
+                    .AppendValue(c.Cost)
+                    .AppendValue(c.Masked is null ? null : JsonSerializer.Serialize(c.Masked, LlmCallJsonContext.Default.IReadOnlyDictionaryStringInt32))
+                    .AppendValue(c.MangledTokens);
                 row.EndRow();
             }
         }
@@ -181,6 +193,8 @@ public sealed partial class DuckDbTelemetryStore : ILlmCallLog
             InputTokens = r.GetInt64(18),
             OutputTokens = r.GetInt64(19),
             Cost = r.IsDBNull(20) ? null : r.GetDouble(20),
+            Masked = NullableString(r, 21) is { } masked ? JsonSerializer.Deserialize(masked, LlmCallJsonContext.Default.IReadOnlyDictionaryStringInt32) : null,
+            MangledTokens = r.IsDBNull(22) ? 0 : r.GetInt32(22),
         };
     }
 }
@@ -188,4 +202,5 @@ public sealed partial class DuckDbTelemetryStore : ILlmCallLog
 /// <summary>JSON for the attempts column.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(IReadOnlyList<LlmCallAttempt>))]
+[JsonSerializable(typeof(IReadOnlyDictionary<string, int>))]
 internal sealed partial class LlmCallJsonContext : JsonSerializerContext;

@@ -19,7 +19,8 @@ namespace Argus.AI.Gateway;
 /// <param name="Options">The link's options (model, parameters, response format).</param>
 /// <param name="ExtraSystemMessage">An instruction added for this link only (the schema, for providers that cannot enforce it).</param>
 /// <param name="Timeout">How long the link may take (to the first token when streaming).</param>
-internal sealed record GatewayLink(int Index, string Provider, string Model, IChatClient Client, ChatOptions Options, string? ExtraSystemMessage, TimeSpan Timeout);
+/// <param name="Masked">Whether the link gets the masked request; when false it gets the request as the caller sent it.</param>
+internal sealed record GatewayLink(int Index, string Provider, string Model, IChatClient Client, ChatOptions Options, string? ExtraSystemMessage, TimeSpan Timeout, bool Masked = true);
 
 /// <summary>
 /// The chain: tries each link in order and moves on when a link fails with a connection failure, its timeout,
@@ -178,8 +179,14 @@ internal sealed class FallbackChatClient(GatewayCall call, IReadOnlyList<Gateway
         // The link clients belong to the provider registry.
     }
 
-    private static IReadOnlyList<ChatMessage> MessagesFor(GatewayLink link, IReadOnlyList<ChatMessage> messages)
+    private IReadOnlyList<ChatMessage> MessagesFor(GatewayLink link, IReadOnlyList<ChatMessage> messages)
     {
+        // A link that does not mask (the built-in analyst, by default) gets the caller's request, not the tokens.
+        if (!link.Masked && call.ClearMessages is { } clear)
+        {
+            messages = clear;
+        }
+
         if (link.ExtraSystemMessage is null)
         {
             return messages;

@@ -31,6 +31,9 @@ public sealed record GatewayRequest
 
     /// <summary>Values for the system message's variables.</summary>
     public IReadOnlyDictionary<string, string> Variables { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The tenant's masking settings; null: the masker's defaults, answers stored masked.</summary>
+    public Masking.TenantMaskingSettings? Masking { get; init; }
 }
 
 /// <summary>The answer of a role, with how it was produced.</summary>
@@ -103,6 +106,15 @@ internal sealed class GatewayCall
     public bool BuiltIn { get; set; }
 
     public double? FirstTokenMs { get; set; }
+
+    /// <summary>The request before masking, for links that do not mask; null when nothing was masked.</summary>
+    public IReadOnlyList<ChatMessage>? ClearMessages { get; set; }
+
+    /// <summary>The call's masking scope, when the chain masks.</summary>
+    public IChatMaskingScope? Masking { get; set; }
+
+    /// <summary>Values masked in the request, by kind (wire names) or custom label.</summary>
+    public IReadOnlyDictionary<string, int>? Masked { get; set; }
 
     public IReadOnlyList<LlmCallAttempt> Attempts
     {

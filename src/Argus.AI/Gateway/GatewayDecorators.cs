@@ -9,15 +9,16 @@ using Microsoft.Extensions.Logging;
 namespace Argus.AI.Gateway;
 
 /// <summary>
-/// First in the pipeline: for roles with masking on, masks what goes to the providers and unmasks what comes back,
-/// through the <see cref="IChatMasker"/> hook. Everything after it (the call log included) sees masked text only.
+/// First in the pipeline: when any link of the chain masks, masks what goes to the providers and unmasks what comes
+/// back, through the <see cref="IChatMasker"/> hook. Everything after it (the call log included) sees masked text only;
+/// the caller's request stays on the call for links that do not mask (<see cref="GatewayCall.ClearMessages"/>).
 /// </summary>
-internal sealed class MaskingChatClient(IChatClient inner, IChatMasker masker, string tenantId, string roleCode) : DelegatingChatClient(inner)
+internal sealed class MaskingChatClient(IChatClient inner, IChatMasker masker, GatewayCall call) : DelegatingChatClient(inner)
 {
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var scope = masker.BeginCall(tenantId, roleCode);
-        var response = await base.GetResponseAsync(scope.MaskRequest(messages), options, cancellationToken);
+        var (scope, masked) = Mask(messages);
+        var response = await base.GetResponseAsync(masked, options, cancellationToken);
         response.Messages = [.. response.Messages.Select(m => new ChatMessage(m.Role, scope.UnmaskAnswer(m.Text)) { MessageId = m.MessageId })];
         return response;
     }
@@ -25,9 +26,9 @@ internal sealed class MaskingChatClient(IChatClient inner, IChatMasker masker, s
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var scope = masker.BeginCall(tenantId, roleCode);
+        var (scope, masked) = Mask(messages);
         ChatResponseUpdate? last = null;
-        await foreach (var update in base.GetStreamingResponseAsync(scope.MaskRequest(messages), options, cancellationToken))
+        await foreach (var update in base.GetStreamingResponseAsync(masked, options, cancellationToken))
         {
             last = update;
             var text = update.Text;
@@ -46,6 +47,28 @@ internal sealed class MaskingChatClient(IChatClient inner, IChatMasker masker, s
         {
             yield return new ChatResponseUpdate(ChatRole.Assistant, rest) { ResponseId = last?.ResponseId };
         }
+    }
+
+    private (IChatMaskingScope Scope, IList<ChatMessage> Masked) Mask(IEnumerable<ChatMessage> messages)
+    {
+        var list = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
+        var scope = masker.BeginCall(call.Request);
+        IList<ChatMessage> masked;
+        try
+        {
+            masked = scope.MaskRequest(list);
+        }
+        catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
+        {
+            // Fail closed: a text the tenant's patterns could not finish scanning is not sent at all.
+            throw new MaskingFailedException(
+                "A masking pattern of the tenant took longer than its timeout on this request, so nothing was sent. Simplify the pattern or raise Argus:Masking:PatternTimeoutMs.");
+        }
+
+        call.ClearMessages = list;
+        call.Masking = scope;
+        call.Masked = scope.Masked;
+        return (scope, masked);
     }
 }
 
@@ -82,7 +105,8 @@ internal sealed class RateLimitingChatClient(IChatClient inner, RoleRateLimiter 
 
 /// <summary>
 /// Writes the call log record and the call's span and metrics: who, which role version, every link tried, the link
-/// that served, the request as sent (masked), the answer, latency total and to the first token, tokens and cost.
+/// that served, the request as sent (masked), the answer (masked, or restored when the tenant chose so), the values
+/// masked by kind and the tokens the model mangled, latency total and to the first token, tokens and cost.
 /// </summary>
 internal sealed class CallLoggingChatClient(
     IChatClient inner, GatewayCall call, ILlmCallSink sink, ProviderRegistry providers, TimeProvider time, ILogger logger) : DelegatingChatClient(inner)
@@ -211,6 +235,18 @@ internal sealed class CallLoggingChatClient(
         }
 
         GatewayTelemetry.EndCall(activity, call, status, input, output, latency.TotalSeconds);
+        var mangled = 0;
+        if (failure is null && answer is not null && call.Masking is { } scope)
+        {
+            // The answer here is as the provider returned it (masked); restoring it again only to count what the model
+            // mangled, and to store it restored when the tenant chose so.
+            var restored = scope.UnmaskAnswer(answer, out mangled);
+            if (call.Request.Masking?.StoreRestoredAnswer == true)
+            {
+                answer = restored;
+            }
+        }
+
         var record = new LlmCallRecord
         {
             Id = call.Id,
@@ -235,6 +271,8 @@ internal sealed class CallLoggingChatClient(
             InputTokens = input,
             OutputTokens = output,
             Cost = call.Provider is null ? null : providers.EstimateCost(call.Provider, call.Model ?? "", input, output, call.Request.TenantId),
+            Masked = call.Masked,
+            MangledTokens = mangled,
         };
         sink.TryWrite(record);
     }
@@ -264,8 +302,8 @@ internal sealed class CallLoggingChatClient(
 internal static class GatewayChatClientBuilderExtensions
 {
     /// <summary>Masks requests and unmasks answers through <paramref name="masker"/> (skipped when null).</summary>
-    public static ChatClientBuilder UseArgusMasking(this ChatClientBuilder builder, IChatMasker? masker, string tenantId, string roleCode) =>
-        masker is null ? builder : builder.Use(inner => new MaskingChatClient(inner, masker, tenantId, roleCode));
+    public static ChatClientBuilder UseArgusMasking(this ChatClientBuilder builder, IChatMasker? masker, GatewayCall call) =>
+        masker is null ? builder : builder.Use(inner => new MaskingChatClient(inner, masker, call));
 
     /// <summary>Writes the call log, spans and metrics.</summary>
     public static ChatClientBuilder UseArgusCallLog(this ChatClientBuilder builder, GatewayCall call, ILlmCallSink sink, ProviderRegistry providers, TimeProvider time, ILogger logger) =>

@@ -41,6 +41,13 @@ public sealed class ChainFailedException(IReadOnlyList<LlmCallAttempt> attempts)
     public override int StatusCode => 502;
 }
 
+/// <summary>The request could not be masked (a tenant pattern timed out), so it was not sent (422).</summary>
+public sealed class MaskingFailedException(string message) : RoleCallException(message)
+{
+    /// <inheritdoc />
+    public override int StatusCode => 422;
+}
+
 /// <summary>A provider refused to answer or its content filter stopped the answer; the chain moves on.</summary>
 internal sealed class ProviderRefusalException(string message) : Exception(message);
 

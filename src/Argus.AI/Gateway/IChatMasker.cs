@@ -4,8 +4,9 @@ namespace Argus.AI.Gateway;
 
 /// <summary>
 /// The masking hook of the gateway: the first decorator of the pipeline asks it to mask what leaves for a provider and
-/// to unmask what comes back. Called only for roles with <c>masking: true</c>. The sensitive-data masking engine
-/// (src/Argus.AI/Masking) implements it; without an implementation registered, masked roles pass text through unchanged.
+/// to unmask what comes back. Called when at least one link of the role's chain masks (by default every link to an
+/// external provider; see <see cref="Roles.RoleMasking"/>). The sensitive-data masking engine (src/Argus.AI/Masking)
+/// implements it; without an implementation registered, masked roles pass text through unchanged.
 /// </summary>
 public interface IChatMasker
 {
@@ -13,6 +14,16 @@ public interface IChatMasker
     /// <param name="tenantId">The tenant (masking rules and token tables are per tenant).</param>
     /// <param name="roleCode">The role being called.</param>
     IChatMaskingScope BeginCall(string tenantId, string roleCode);
+
+    /// <summary>
+    /// Starts masking for one call, with the tenant's settings (<see cref="GatewayRequest.Masking"/>) and the role's
+    /// kinds. By default the same as <see cref="BeginCall(string, string)"/>.
+    /// </summary>
+    IChatMaskingScope BeginCall(GatewayRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return BeginCall(request.TenantId, request.RoleCode);
+    }
 }
 
 /// <summary>One call's masking: mask the request, unmask the answer (whole, or streamed piece by piece).</summary>
@@ -32,4 +43,17 @@ public interface IChatMaskingScope
 
     /// <summary>What <see cref="UnmaskStreamDelta"/> held back, at the end of a stream.</summary>
     string FlushStream();
+
+    /// <summary>Values masked so far by <see cref="MaskRequest"/>, by kind or custom label (for the call log). By default none.</summary>
+    IReadOnlyDictionary<string, int> Masked => new Dictionary<string, int>();
+
+    /// <summary>
+    /// A whole answer with its tokens replaced, and how many token-shaped strings matched no token (the model changed
+    /// them; they are left as they are). By default <see cref="UnmaskAnswer(string)"/> with no count.
+    /// </summary>
+    string UnmaskAnswer(string text, out int mangled)
+    {
+        mangled = 0;
+        return UnmaskAnswer(text);
+    }
 }

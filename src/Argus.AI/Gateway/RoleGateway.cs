@@ -13,7 +13,8 @@ namespace Argus.AI.Gateway;
 /// <summary>
 /// Calls roles. Each call gets its own pipeline of <see cref="IChatClient"/> decorators, built from the role version
 /// that serves it, so a saved change applies to the next call without a restart:
-/// masking ► call log + telemetry ► rate limit ► chain (each link: schema validation ► provider).
+/// masking ► call log + telemetry ► rate limit ► chain (each link: schema validation ► provider). Masking is decided
+/// per link by the role's <see cref="RoleMasking"/>: links that do not mask get the request as the caller sent it.
 /// Building it costs a few small objects; the provider clients and rate-limit state are long-lived.
 /// </summary>
 public sealed class RoleGateway(
@@ -92,8 +93,10 @@ public sealed class RoleGateway(
             links.Add(Link(i, role.Chain[i], request));
         }
 
+        // Masking is decided per link (by default external links mask, the built-in analyst does not); the step runs
+        // when any link masks, and links that do not get the caller's request from the call state.
         var pipeline = new ChatClientBuilder(new FallbackChatClient(call, links, providers, time, logger))
-            .UseArgusMasking(role.Masking ? masker : null, request.TenantId, request.RoleCode)
+            .UseArgusMasking(links.Any(l => l.Masked) ? masker : null, call)
             .UseArgusCallLog(call, sink, providers, time, logger)
             .UseArgusRateLimit(limiter, call, logger)
             .Build();
@@ -154,7 +157,8 @@ public sealed class RoleGateway(
         }
 
         var timeout = link.TimeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : providers.DefaultTimeout(link.Provider, request.TenantId);
-        return new GatewayLink(index, link.Provider, link.Model, client, options, extra, timeout);
+        var masked = (role.Masking ?? RoleMasking.Auto).MasksLink(link.Provider);
+        return new GatewayLink(index, link.Provider, link.Model, client, options, extra, timeout, masked);
     }
 
     private GatewayAnswer Answer(GatewayCall call, string text, UsageDetails? usage, ChatFinishReason? finish)

@@ -6,7 +6,8 @@ using System.Text.RegularExpressions;
 namespace Argus.AI.Masking;
 
 /// <summary>A value to replace: where it is, which detector found it and the shape of its token.</summary>
-internal readonly record struct Detection(int Start, int Length, SensitiveKind Kind, TokenShape Shape);
+/// <remarks><see cref="Label"/> is 0, or for a labelled custom pattern or word list its 1-based index in <see cref="Scanner.Labels"/>.</remarks>
+internal readonly record struct Detection(int Start, int Length, SensitiveKind Kind, TokenShape Shape, int Label = 0);
 
 /// <summary>
 /// Finds sensitive values in one forward pass over the text. The pass jumps from word start to word start with
@@ -48,8 +49,9 @@ internal sealed partial class Scanner
         ["mongodb", "mongodb+srv", "redis", "rediss", "postgres", "postgresql", "mysql", "mariadb", "sqlserver", "mssql", "oracle", "amqp", "amqps", "clickhouse", "cockroachdb"];
 
     private readonly uint _enabled;
-    private readonly Regex[] _patterns;
+    private readonly (Regex Regex, int Label)[] _patterns;
     private readonly string[] _words;
+    private readonly int[] _wordLabels;
     private readonly SearchValues<string>? _wordSearch;
 
     public Scanner(MaskingOptions options)
@@ -61,10 +63,37 @@ internal sealed partial class Scanner
         }
 
         var custom = On(SensitiveKind.Custom);
-        _patterns = custom ? [.. options.CustomPatterns.Distinct().Select(p => new Regex(p, MaskingOptions.CustomPatternOptions, TimeSpan.FromSeconds(1)))] : [];
-        _words = custom ? [.. options.CustomWords.Select(w => w.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).OrderByDescending(w => w.Length)] : [];
+        var timeout = options.PatternTimeout;
+        var labels = new List<string>();
+        int LabelOf(string label)
+        {
+            labels.Add(label);
+            return labels.Count;
+        }
+
+        _patterns = custom
+            ? [
+                .. options.CustomPatterns.Distinct().Select(p => (new Regex(p, MaskingOptions.CustomPatternOptions, timeout), 0)),
+                .. options.Patterns.Select(p => (new Regex(p.Pattern, MaskingOptions.CustomPatternOptions, timeout), LabelOf(p.Label))),
+            ]
+            : [];
+
+        // Longest first, so "Project Bluebird" wins over "Bluebird"; the first list to name a word labels it.
+        var words = custom
+            ? options.CustomWords.Select(w => (Word: w.Trim(), Label: 0))
+                .Concat(options.WordLists.SelectMany(l => { var label = LabelOf(l.Label); return l.Words.Select(w => (Word: w.Trim(), Label: label)); }))
+                .DistinctBy(w => w.Word, StringComparer.OrdinalIgnoreCase)
+                .OrderByDescending(w => w.Word.Length)
+                .ToArray()
+            : [];
+        _words = [.. words.Select(w => w.Word)];
+        _wordLabels = [.. words.Select(w => w.Label)];
         _wordSearch = _words.Length > 0 ? SearchValues.Create(_words, StringComparison.OrdinalIgnoreCase) : null;
+        Labels = labels;
     }
+
+    /// <summary>The labels of the labelled custom patterns and word lists; <see cref="Detection.Label"/> indexes it from 1.</summary>
+    public IReadOnlyList<string> Labels { get; }
 
     private bool On(SensitiveKind kind) => (_enabled & (1u << (int)kind)) != 0;
 
@@ -83,13 +112,13 @@ internal sealed partial class Scanner
             SqlPass.Scan(text, extra);
         }
 
-        foreach (var pattern in _patterns)
+        foreach (var (pattern, label) in _patterns)
         {
             foreach (var match in pattern.EnumerateMatches(text))
             {
                 if (match.Length > 0)
                 {
-                    extra.Add(new Detection(match.Index, match.Length, SensitiveKind.Custom, TokenShape.Label));
+                    extra.Add(new Detection(match.Index, match.Length, SensitiveKind.Custom, TokenShape.Label, label));
                 }
             }
         }
@@ -137,18 +166,21 @@ internal sealed partial class Scanner
 
             var at = i + rel;
             var matched = 0;
-            foreach (var word in _words)
+            var label = 0;
+            for (var w = 0; w < _words.Length; w++)
             {
+                var word = _words[w];
                 if (s[at..].StartsWith(word, StringComparison.OrdinalIgnoreCase) && IsBoundary(s, at, word.Length))
                 {
                     matched = word.Length;
+                    label = _wordLabels[w];
                     break;
                 }
             }
 
             if (matched > 0)
             {
-                output.Add(new Detection(at, matched, SensitiveKind.Custom, TokenShape.Label));
+                output.Add(new Detection(at, matched, SensitiveKind.Custom, TokenShape.Label, label));
                 i = at + matched;
             }
             else

@@ -28,9 +28,9 @@ public sealed class SensitiveDataMasker
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(session);
-        var counts = new int[KindCount];
+        var counts = NewCounts();
         var masked = MaskCore(text, session, counts, spans: null);
-        return new MaskResult(masked, ToDictionary(counts));
+        return new MaskResult(masked, ToDictionary(counts)) { ByName = ByName(counts) };
     }
 
     /// <summary>
@@ -43,7 +43,7 @@ public sealed class SensitiveDataMasker
     {
         ArgumentNullException.ThrowIfNull(messages);
         ArgumentNullException.ThrowIfNull(session);
-        var counts = new int[KindCount];
+        var counts = NewCounts();
         string MaskString(string s) => MaskCore(s, session, counts, spans: null);
 
         var result = new List<ChatMessage>();
@@ -68,7 +68,7 @@ public sealed class SensitiveDataMasker
             result.Add(copy);
         }
 
-        return new MaskedMessages(result, ToDictionary(counts));
+        return new MaskedMessages(result, ToDictionary(counts)) { ByName = ByName(counts) };
     }
 
     /// <summary>
@@ -78,11 +78,17 @@ public sealed class SensitiveDataMasker
     public static MaskPreview Preview(string text, MaskingOptions options)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var masker = new SensitiveDataMasker(options);
-        var counts = new int[KindCount];
+        return new SensitiveDataMasker(options).Preview(text);
+    }
+
+    /// <summary>What would be sent for <paramref name="text"/> with these options (see <see cref="Preview(string, MaskingOptions)"/>).</summary>
+    public MaskPreview Preview(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var counts = NewCounts();
         var spans = new List<MaskedSpan>();
-        var masked = masker.MaskCore(text, new MaskingSession("preview"), counts, spans);
-        return new MaskPreview(masked, ToDictionary(counts), spans);
+        var masked = MaskCore(text, new MaskingSession("preview"), counts, spans);
+        return new MaskPreview(masked, ToDictionary(counts), spans) { ByName = ByName(counts) };
     }
 
     private static Dictionary<string, object?>? MaskArguments(IDictionary<string, object?>? arguments, Func<string, string> mask)
@@ -140,7 +146,7 @@ public sealed class SensitiveDataMasker
 
                 builder.Append(text, copied, d.Start - copied).Append(token);
                 copied = d.Start + d.Length;
-                counts[(int)d.Kind]++;
+                counts[d.Label == 0 ? (int)d.Kind : KindCount + d.Label - 1]++;
                 spans?.Add(new MaskedSpan(d.Start, d.Length, d.Kind));
             }
         }
@@ -162,14 +168,43 @@ public sealed class SensitiveDataMasker
                !(UnmaskIndex.IsWordChar(after) && UnmaskIndex.IsWordChar(token[^1]));
     }
 
+    // One slot per kind, then one per label of the scanner's labelled patterns and word lists.
+    private int[] NewCounts() => new int[KindCount + _scanner.Labels.Count];
+
     private static Dictionary<SensitiveKind, int> ToDictionary(int[] counts)
     {
         var result = new Dictionary<SensitiveKind, int>();
-        for (var k = 0; k < counts.Length; k++)
+        for (var k = 0; k < KindCount; k++)
         {
             if (counts[k] > 0)
             {
                 result[(SensitiveKind)k] = counts[k];
+            }
+        }
+
+        var labelled = 0;
+        for (var k = KindCount; k < counts.Length; k++)
+        {
+            labelled += counts[k];
+        }
+
+        if (labelled > 0)
+        {
+            result[SensitiveKind.Custom] = result.GetValueOrDefault(SensitiveKind.Custom) + labelled;
+        }
+
+        return result;
+    }
+
+    private Dictionary<string, int> ByName(int[] counts)
+    {
+        var result = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var k = 0; k < counts.Length; k++)
+        {
+            if (counts[k] > 0)
+            {
+                var name = k < KindCount ? ((SensitiveKind)k).Name() : _scanner.Labels[k - KindCount];
+                result[name] = result.GetValueOrDefault(name) + counts[k];
             }
         }
 
@@ -180,18 +215,30 @@ public sealed class SensitiveDataMasker
 /// <summary>The masked text and the values masked, by kind (for the call log).</summary>
 /// <param name="Text">The text as sent.</param>
 /// <param name="Counts">Masked occurrences by detector kind; kinds with none are absent.</param>
-public sealed record MaskResult(string Text, IReadOnlyDictionary<SensitiveKind, int> Counts);
+public sealed record MaskResult(string Text, IReadOnlyDictionary<SensitiveKind, int> Counts)
+{
+    /// <summary>Masked occurrences by wire name (<see cref="SensitiveKindNames"/>), labelled custom matches under their label.</summary>
+    public IReadOnlyDictionary<string, int> ByName { get; init; } = new Dictionary<string, int>();
+}
 
 /// <summary>Masked copies of request messages and the values masked, by kind.</summary>
 /// <param name="Messages">The messages as sent.</param>
 /// <param name="Counts">Masked occurrences by detector kind; kinds with none are absent.</param>
-public sealed record MaskedMessages(IList<ChatMessage> Messages, IReadOnlyDictionary<SensitiveKind, int> Counts);
+public sealed record MaskedMessages(IList<ChatMessage> Messages, IReadOnlyDictionary<SensitiveKind, int> Counts)
+{
+    /// <summary>Masked occurrences by wire name (<see cref="SensitiveKindNames"/>), labelled custom matches under their label.</summary>
+    public IReadOnlyDictionary<string, int> ByName { get; init; } = new Dictionary<string, int>();
+}
 
 /// <summary>The result of <see cref="SensitiveDataMasker.Preview"/>.</summary>
 /// <param name="MaskedText">What would be sent.</param>
 /// <param name="Kinds">Masked occurrences by kind.</param>
 /// <param name="Spans">Where each masked value is in the original text.</param>
-public sealed record MaskPreview(string MaskedText, IReadOnlyDictionary<SensitiveKind, int> Kinds, IReadOnlyList<MaskedSpan> Spans);
+public sealed record MaskPreview(string MaskedText, IReadOnlyDictionary<SensitiveKind, int> Kinds, IReadOnlyList<MaskedSpan> Spans)
+{
+    /// <summary>Masked occurrences by wire name (<see cref="SensitiveKindNames"/>), labelled custom matches under their label.</summary>
+    public IReadOnlyDictionary<string, int> ByName { get; init; } = new Dictionary<string, int>();
+}
 
 /// <summary>A masked value's position in the original text.</summary>
 /// <param name="Start">Offset in the original text.</param>

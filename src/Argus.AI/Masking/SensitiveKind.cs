@@ -44,3 +44,37 @@ public enum SensitiveKind
     /// <summary>Values matched by a tenant's own patterns or word list.</summary>
     Custom,
 }
+
+/// <summary>
+/// The names of <see cref="SensitiveKind"/> on the wire (role definitions, tenant settings, call-log counts):
+/// short, stable and camel-case, so a rename of the enum never changes stored data.
+/// </summary>
+public static class SensitiveKindNames
+{
+    private static readonly string[] Names =
+    [
+        "connectionString", "hostname", "ipv4", "ipv6", "url", "email", "credential", "phone",
+        "residentRegistrationNumber", "paymentCard", "sqlIdentifier", "custom",
+    ];
+
+    /// <summary>Every wire name, in enum order.</summary>
+    public static IReadOnlyList<string> All => Names;
+
+    /// <summary>The wire name of <paramref name="kind"/>.</summary>
+    public static string Name(this SensitiveKind kind) => Names[(int)kind];
+
+    /// <summary>Parses a wire name, or the enum's own name, ignoring case.</summary>
+    public static bool TryParse(string? name, out SensitiveKind kind)
+    {
+        for (var i = 0; i < Names.Length; i++)
+        {
+            if (string.Equals(Names[i], name, StringComparison.OrdinalIgnoreCase))
+            {
+                kind = (SensitiveKind)i;
+                return true;
+            }
+        }
+
+        return Enum.TryParse(name, ignoreCase: true, out kind) && Enum.IsDefined(kind) && !int.TryParse(name, out _);
+    }
+}

@@ -38,8 +38,8 @@ public sealed record RoleDefinition
     /// <summary>The least time between two calls by one client; null means no limit.</summary>
     public RoleRateLimit? RateLimit { get; init; }
 
-    /// <summary>Whether sensitive data is masked before it leaves for a provider.</summary>
-    public bool Masking { get; init; }
+    /// <summary>When sensitive data is masked before it leaves for a provider (default: for every external link), and which kinds.</summary>
+    public RoleMasking Masking { get; set; } = RoleMasking.Auto;
 
     /// <summary>Which API key roles may call and edit this role.</summary>
     public RoleAccess Access { get; set; } = new();
@@ -54,6 +54,7 @@ public sealed record RoleDefinition
         Chain = [.. (Chain ?? []).Where(c => c is not null).Select(c => c with { Provider = c.Provider ?? "", Model = c.Model ?? "" })],
         Parameters = Parameters ?? new RoleParameters(),
         ResponseFormat = ResponseFormat ?? new RoleResponseFormat(),
+        Masking = Masking ?? RoleMasking.Auto,
         Access = new RoleAccess { Call = Access?.Call ?? new RoleAccess().Call, Edit = Access?.Edit ?? new RoleAccess().Edit },
     };
 }

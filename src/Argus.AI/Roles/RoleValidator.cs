@@ -179,6 +179,15 @@ public static partial class RoleValidator
             }
         }
 
+        var masking = role.Masking ?? RoleMasking.Auto;
+        foreach (var (field, names) in new[] { ("enable", masking.Enable), ("disable", masking.Disable) })
+        {
+            foreach (var (name, i) in (names ?? []).Select((n, i) => (n, i)).Where(n => !Masking.SensitiveKindNames.TryParse(n.n, out _)))
+            {
+                Add($"masking.{field}[{i}]", $"'{name}' is not a masking kind; kinds: {string.Join(", ", Masking.SensitiveKindNames.All)}.");
+            }
+        }
+
         var access = role.Access ?? new RoleAccess();
         foreach (var r in (access.Call ?? []).Concat(access.Edit ?? []).Where(r => !KeyRoles.Contains(r)))
         {

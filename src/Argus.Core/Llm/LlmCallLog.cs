@@ -56,7 +56,7 @@ public sealed record LlmCallRecord
     /// <summary>The request messages as sent to the provider, that is after masking (JSON array).</summary>
     public string? RequestJson { get; init; }
 
-    /// <summary>The answer text as the provider gave it (masked).</summary>
+    /// <summary>The answer text as the provider gave it (masked), or restored when the tenant's masking settings say so.</summary>
     public string? Answer { get; init; }
 
     /// <summary>Whether the caller asked for a stream.</summary>
@@ -76,6 +76,12 @@ public sealed record LlmCallRecord
 
     /// <summary>Estimated cost from the configured price table, in the table's currency; null when no price is known.</summary>
     public double? Cost { get; init; }
+
+    /// <summary>Values masked in the request by kind (<c>hostname</c>, <c>ipv4</c>, ...) or custom label; null when the call was not masked.</summary>
+    public IReadOnlyDictionary<string, int>? Masked { get; init; }
+
+    /// <summary>Token-shaped strings in the answer that matched no token (the model changed them), left as they are.</summary>
+    public int MangledTokens { get; init; }
 }
 
 /// <summary>Filters for <see cref="ILlmCallLog.QueryCallsAsync"/>; null means any.</summary>

@@ -26,8 +26,12 @@ internal static class AiServiceCollectionExtensions
         services.AddSingleton<LlmCallLogQueue>();
         services.AddSingleton<ILlmCallSink>(sp => sp.GetRequiredService<LlmCallLogQueue>());
         services.AddHostedService(sp => sp.GetRequiredService<LlmCallLogQueue>());
-        // The masking engine, for roles with masking on; a registration made later (tests, embedders) wins.
+        // The masking engine, for links that mask; a registration made later (tests, embedders) wins.
         services.AddSingleton<IChatMasker>(new SensitiveDataChatMasker(MaskingOptions.Default));
+        services.AddOptions<MaskingConfigOptions>().Bind(configuration.GetSection(MaskingConfigOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MaskingConfigOptions>, ValidateMaskingConfigOptions>();
+        services.AddSingleton<MaskingSettingsStore>();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(MaskingJsonContext.Default));
         services.AddSingleton<RoleSeeds>();
         services.AddSingleton<RoleStore>();
         services.AddSingleton<ProviderStore>();

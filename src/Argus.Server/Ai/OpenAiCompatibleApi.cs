@@ -60,7 +60,7 @@ internal static class OpenAiCompatibleApi
     }
 
     private static async Task ChatCompletionsAsync(
-        HttpContext context, ClaimsPrincipal user, RoleStore store, RoleGateway gateway, IOptions<AiOptions> options, TimeProvider time, CancellationToken ct)
+        HttpContext context, ClaimsPrincipal user, RoleStore store, MaskingSettingsStore masking, RoleGateway gateway, IOptions<AiOptions> options, TimeProvider time, CancellationToken ct)
     {
         string model;
         bool stream, includeUsage;
@@ -120,7 +120,7 @@ internal static class OpenAiCompatibleApi
             }
         }
 
-        var (request, error) = await RoleCalls.PrepareAsync(user, code, label, version, messages, variables, store, options.Value, ct);
+        var (request, error) = await RoleCalls.PrepareAsync(user, code, label, version, messages, variables, store, masking, options.Value, ct);
         if (request is null)
         {
             await ErrorAsync(context, error!, ct);

@@ -41,7 +41,7 @@ internal static class RoleCalls
     /// <summary>Resolves the role version, checks the caller may call it, and builds the gateway request.</summary>
     public static async Task<(GatewayRequest? Request, RoleCallError? Error)> PrepareAsync(
         ClaimsPrincipal user, string code, string? label, int? version, IReadOnlyList<ChatMessageDto>? messages, IReadOnlyDictionary<string, string>? variables,
-        RoleStore store, AiOptions options, CancellationToken ct)
+        RoleStore store, MaskingSettingsStore masking, AiOptions options, CancellationToken ct)
     {
         var errors = new QueryParameters(TimeProvider.System);
         var converted = new List<ChatMessage>();
@@ -118,6 +118,7 @@ internal static class RoleCalls
             Role = definition,
             Messages = converted,
             Variables = variables ?? new Dictionary<string, string>(),
+            Masking = await masking.GetAsync(tenant, ct),
         }, null);
     }
 }

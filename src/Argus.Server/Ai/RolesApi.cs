@@ -164,14 +164,14 @@ internal static partial class RolesApi
     }
 
     private static async Task<IResult> ChatAsync(
-        string code, RoleChatRequest body, HttpContext context, ClaimsPrincipal user, RoleStore store, RoleGateway gateway, IOptions<AiOptions> options, CancellationToken ct)
+        string code, RoleChatRequest body, HttpContext context, ClaimsPrincipal user, RoleStore store, MaskingSettingsStore masking, RoleGateway gateway, IOptions<AiOptions> options, CancellationToken ct)
     {
         if (body.Rejected is { } rejected)
         {
             return rejected;
         }
 
-        var (request, error) = await RoleCalls.PrepareAsync(user, code, body.Label, body.Version, body.Messages, body.Variables, store, options.Value, ct);
+        var (request, error) = await RoleCalls.PrepareAsync(user, code, body.Label, body.Version, body.Messages, body.Variables, store, masking, options.Value, ct);
         if (request is null)
         {
             return error!.ToProblem(context);

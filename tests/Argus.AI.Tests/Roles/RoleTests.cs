@@ -63,9 +63,25 @@ public sealed class RoleTests
         Assert.Equal(0.2f, role.Parameters.Temperature);
         Assert.Equal(TimeSpan.FromSeconds(10), role.RateLimit!.Interval);
         Assert.Equal(2, role.RateLimit.Burst);
-        Assert.True(role.Masking);
+        Assert.Equal(MaskingMode.On, role.Masking.Mode);
         using var providers = Providers();
         Assert.True(RoleValidator.Validate(role, providers).IsValid);
+    }
+
+    [Theory]
+    [InlineData("masking: false", MaskingMode.Auto, "")]
+    [InlineData("masking: off", MaskingMode.Off, "")]
+    [InlineData("masking: { mode: on, enable: [sqlIdentifier], disable: [phone] }", MaskingMode.On, "sqlIdentifier/phone")]
+    [InlineData("description: no masking key", MaskingMode.Auto, "")]
+    public void Yaml_masking_reads_booleans_modes_and_kinds(string line, MaskingMode mode, string kinds)
+    {
+        var yaml = RoleYamlLoader.Parse("r.yaml", "code: r\nname: R\nsystemMessage: hi\nchain: [{ provider: argus }]\n" + line + "\n");
+        Assert.Null(yaml.Error);
+        var masking = yaml.Role!.Masking;
+        Assert.Equal(mode, masking.Mode);
+        Assert.Equal(kinds, masking.Enable.Count + masking.Disable.Count == 0 ? "" : string.Join(",", masking.Enable) + "/" + string.Join(",", masking.Disable));
+        Assert.False(masking.MasksLink("argus") && mode != MaskingMode.On);
+        Assert.Equal(mode != MaskingMode.Off, masking.MasksLink("openai-primary"));
     }
 
     [Fact]

@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Argus.IntegrationTests.Ai;
 
-/// <summary>The gateway's masking hook: a role with masking on sends masked text and answers unmasked, streaming too.</summary>
+/// <summary>The gateway's masking hook: a role with masking on sends masked text and answers unmasked, streaming too; "off" sends it as it is.</summary>
 public sealed class MaskingHookTests
 {
     private const string Email = "alice@example.com";
@@ -24,6 +24,7 @@ public sealed class MaskingHookTests
         role["masking"] = true;
         await AiTestHelpers.CreateRoleAsync(client, role);
         var plain = AiTestHelpers.Role("unmasked", [("oai", "ok", null)]);
+        plain["masking"] = "off";
         await AiTestHelpers.CreateRoleAsync(client, plain);
         fake.Text = $"Write to {Token} today.";
 
