@@ -7,6 +7,7 @@ using Argus.Server.Configuration;
 using Argus.Server.Ingest;
 using Argus.Server.Issues;
 using Argus.Server.Listeners;
+using Argus.Server.Notifications;
 using Argus.Server.Tenancy;
 using Argus.Storage.DuckDb;
 using Microsoft.AspNetCore.Authentication;
@@ -64,6 +65,7 @@ public static class ArgusServer
 
         builder.Services.AddArgusOtlp(builder.Configuration);
         builder.Services.AddArgusAi(builder.Configuration);
+        builder.Services.AddArgusChannels(builder.Configuration);
         builder.Services.AddHostedService<DemoHostedService>();
 
         // Last, so that callers (tests, embedders) can replace any registration above.
@@ -86,6 +88,7 @@ public static class ArgusServer
         api.MapMaskingApi();
         app.MapOpenAiCompatibleApi();
         api.MapIssuesApi();
+        api.MapChannelsApi();
         app.MapOtlpGrpc().OnListener(ListenerKind.OtlpGrpc).RequireAuthorization(ArgusPolicies.Ingest);
         app.MapOtlpHttp().OnListener(ListenerKind.OtlpHttp).RequireAuthorization(ArgusPolicies.Ingest);
         return app;

@@ -33,7 +33,10 @@ public static class ChannelSecrets
         return origin + uri.AbsolutePath + (uri.Query.Length > 1 ? "?" + Mask : "");
     }
 
-    /// <summary>Removes every secret of <paramref name="channel"/> (URL, its path, secret, header values, password) from a text.</summary>
+    /// <summary>
+    /// Removes every secret of <paramref name="channel"/> from a text: the URL, its path and query, each longer path
+    /// segment and query value, the signing secret, header values and the SMTP password.
+    /// </summary>
     public static string Scrub(NotificationChannel channel, string text)
     {
         foreach (var secret in SecretsOf(channel).Where(s => s.Length >= 3).OrderByDescending(s => s.Length))
@@ -57,9 +60,15 @@ public static class ChannelSecrets
                     yield return uri.UserInfo;
                 }
 
-                if (uri.Query.Length > 1)
+                // An endpoint may echo a token alone (Slack's last path segment, a query value), not the whole URL.
+                foreach (var segment in uri.AbsolutePath.Split('/').Where(s => s.Length >= 8))
                 {
-                    yield return uri.Query[1..];
+                    yield return segment;
+                }
+
+                foreach (var parameter in uri.Query.TrimStart('?').Split('&'))
+                {
+                    yield return parameter[(parameter.IndexOf('=', StringComparison.Ordinal) + 1)..];
                 }
             }
         }

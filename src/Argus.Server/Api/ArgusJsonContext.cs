@@ -40,4 +40,9 @@ namespace Argus.Server.Api;
 [JsonSerializable(typeof(Argus.Server.Ai.ProviderWriteRequest))]
 [JsonSerializable(typeof(Argus.Server.Ai.LlmCallsResponse))]
 [JsonSerializable(typeof(Argus.Server.Ai.LlmUsageResponse))]
+[JsonSerializable(typeof(Argus.Server.Notifications.ChannelRequest))]
+[JsonSerializable(typeof(Argus.Server.Notifications.ChannelResponse))]
+[JsonSerializable(typeof(Argus.Server.Notifications.ChannelListResponse))]
+[JsonSerializable(typeof(Argus.Server.Notifications.DeliveriesResponse))]
+[JsonSerializable(typeof(Argus.Server.Notifications.ChannelTestResponse))]
 internal sealed partial class ArgusJsonContext : JsonSerializerContext;

@@ -33,6 +33,7 @@ internal sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbConte
         });
 
         Ai.RoleModel.Configure(modelBuilder);
+        Notifications.NotificationModel.Configure(modelBuilder);
         Ai.MaskingSettingsModel.Configure(modelBuilder);
         Ai.ProviderModel.Configure(modelBuilder);
     }
