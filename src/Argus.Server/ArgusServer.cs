@@ -2,6 +2,7 @@ using Argus.Core.Issues;
 using Argus.Core.Telemetry;
 using Argus.Otlp;
 using Argus.Server.Ai;
+using Argus.Server.Alerting;
 using Argus.Server.Api;
 using Argus.Server.Configuration;
 using Argus.Server.Ingest;
@@ -65,6 +66,7 @@ public static class ArgusServer
 
         builder.Services.AddArgusOtlp(builder.Configuration);
         builder.Services.AddArgusAi(builder.Configuration);
+        builder.Services.AddArgusAlerting(builder.Configuration);
         builder.Services.AddArgusChannels(builder.Configuration);
         builder.Services.AddHostedService<DemoHostedService>();
 
@@ -88,6 +90,7 @@ public static class ArgusServer
         api.MapMaskingApi();
         app.MapOpenAiCompatibleApi();
         api.MapIssuesApi();
+        api.MapAlerting();
         api.MapChannelsApi();
         app.MapOtlpGrpc().OnListener(ListenerKind.OtlpGrpc).RequireAuthorization(ArgusPolicies.Ingest);
         app.MapOtlpHttp().OnListener(ListenerKind.OtlpHttp).RequireAuthorization(ArgusPolicies.Ingest);
@@ -102,6 +105,14 @@ public static class ArgusServer
         app.Services.GetRequiredService<IssueStateService>().Load();
         var tenants = app.Services.GetRequiredService<TenantBootstrap>();
         var bootstrap = await tenants.RunAsync(cancellationToken);
+
+        // A control.db made by an older Argus gets the tables of newer features before anything reads them.
+        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<ControlPlaneDbContext>>().CreateDbContextAsync(cancellationToken))
+        {
+            await ControlPlaneSchemaUpgrade.CreateMissingTablesAsync(db, cancellationToken);
+        }
+
+        await AlertingServerExtensions.SeedYamlRulesAsync(app.Services, bootstrap.TenantId, cancellationToken);
 
         // In demo mode there is always a key to print: a read key, replaced at every start.
         var demoKey = options.Demo && bootstrap.NewAdminKey is null

@@ -13,8 +13,11 @@ namespace Argus.AI.Providers;
 /// from the structured input the use cases pass as variables, in the role's required format, so that Argus works out
 /// of the box and a chain still answers when every LLM is down. Its answers say that they come from it.
 /// </summary>
-internal sealed class ArgusAnalystChatClient : IChatClient
+internal sealed class ArgusAnalystChatClient(IEnumerable<IBuiltInRoleAnalyst>? analysts = null) : IChatClient
 {
+    private readonly Dictionary<string, IBuiltInRoleAnalyst> _analysts =
+        (analysts ?? []).ToDictionary(a => a.RoleCode, StringComparer.Ordinal);
+
     /// <summary>The model id the analyst reports.</summary>
     public const string ModelId = "argus-analyst-1";
 
@@ -37,7 +40,11 @@ internal sealed class ArgusAnalystChatClient : IChatClient
         var lastUser = list.LastOrDefault(m => m.Role == ChatRole.User)?.Text ?? "";
 
         string text;
-        if (options?.ResponseFormat is ChatResponseFormatJson { Schema: { } schema })
+        if (role is not null && _analysts.TryGetValue(role, out var analyst))
+        {
+            text = analyst.Answer(variables, list, options?.ResponseFormat);
+        }
+        else if (options?.ResponseFormat is ChatResponseFormatJson { Schema: { } schema })
         {
             var node = role == BuiltInRoles.ChangeTracker
                 ? ChangeTrackerReport(variables, lastUser)
@@ -48,7 +55,6 @@ internal sealed class ArgusAnalystChatClient : IChatClient
         {
             text = role switch
             {
-                BuiltInRoles.AlertAnalyzer => AlertReport(variables, lastUser),
                 BuiltInRoles.OnCallAssistant => $"{Label} I cannot reason about free text without an LLM. What I know: {Summarise(variables)}. Your question was: {lastUser}",
                 _ => $"{Label} No LLM answered this role. Input received: {Summarise(variables)}; last message: {lastUser}",
             };
@@ -84,26 +90,6 @@ internal sealed class ArgusAnalystChatClient : IChatClient
 
     private static string Summarise(IReadOnlyDictionary<string, string> variables) =>
         variables.Count == 0 ? "no structured input" : string.Join("; ", variables.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => $"{v.Key} = {v.Value}"));
-
-    private static string AlertReport(IReadOnlyDictionary<string, string> variables, string lastUser)
-    {
-        var sb = new StringBuilder();
-        sb.Append(Label).Append('\n');
-        sb.Append("Alert: ").Append(variables.GetValueOrDefault("alert", "(not named)")).Append('\n');
-        if (variables.TryGetValue("service", out var service))
-        {
-            sb.Append("Service: ").Append(service).Append('\n');
-        }
-
-        sb.Append("Findings: ").Append(variables.GetValueOrDefault("findings", "none were passed")).Append('\n');
-        if (lastUser.Length > 0)
-        {
-            sb.Append("Context: ").Append(lastUser).Append('\n');
-        }
-
-        sb.Append("Next step: look at the findings above in order; they are measured, not guessed.");
-        return sb.ToString();
-    }
 
     /// <summary>
     /// The change tracker's report from <c>applications</c>: a JSON array of

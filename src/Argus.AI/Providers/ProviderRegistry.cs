@@ -66,6 +66,9 @@ public sealed class ProviderRegistry : IDisposable
         _secrets = SecretsOf(_providers.Values);
     }
 
+    /// <summary>The built-in analyst taught the given roles (see <see cref="IBuiltInRoleAnalyst"/>), for <c>builtIn</c> of the constructor.</summary>
+    public static IChatClient CreateBuiltInAnalyst(IEnumerable<IBuiltInRoleAnalyst> analysts) => new ArgusAnalystChatClient(analysts);
+
     /// <summary>The names usable in a chain: every configured provider and <c>argus</c>.</summary>
     public IEnumerable<string> Names => NamesFor(null);
 

@@ -43,6 +43,45 @@ public static class BuiltInRoles
         }
         """;
 
+    /// <summary>
+    /// The alert analyzer's response schema, <c>incident_report_format</c>: the four sections of the report, with at most
+    /// three points in the profile analysis and the action plan. Argus renders it with the section titles of the
+    /// tenant's language, so the format holds whatever the model writes.
+    /// </summary>
+    public const string IncidentReportSchema = """
+        {
+          "type": "object",
+          "properties": {
+            "summary": {
+              "type": "string",
+              "description": "What happened, in one to three sentences: the alert, the service and the main cause."
+            },
+            "transaction": {
+              "type": "string",
+              "description": "The analysed transaction: endpoint, service and instance, start time, response time, status, counts of SQL, external calls and exceptions."
+            },
+            "profileAnalysis": {
+              "type": "array",
+              "description": "At most three points, most important first. Name SQL by its step number in the profile (\"SQL #3\") with its time, share of the response time, tables and CRUD kind; or the slow external address; or the exception and where it was thrown.",
+              "items": { "type": "string" },
+              "maxItems": 3
+            },
+            "actionPlan": {
+              "type": "array",
+              "description": "At most three concrete steps matched to the findings, most important first.",
+              "items": { "type": "string" },
+              "maxItems": 3
+            },
+            "operatingNormally": {
+              "type": "boolean",
+              "description": "True when nothing significant was found and the system is operating normally."
+            }
+          },
+          "required": ["summary", "transaction", "profileAnalysis", "actionPlan", "operatingNormally"],
+          "additionalProperties": false
+        }
+        """;
+
     private static readonly ChainLink[] BuiltInChain = [new ChainLink { Provider = ProviderOptions.BuiltInName, Model = ArgusAnalystChatClient.ModelId }];
 
     /// <summary>The built-in role definitions.</summary>
@@ -52,21 +91,42 @@ public static class BuiltInRoles
         {
             Code = AlertAnalyzer,
             Name = "Alert analyzer",
-            Description = "Explains a firing alert for the on-call engineer from the analyzers' findings.",
+            Description = "Writes the Incident AI Report for a firing alert from the transaction profile and the analyzers' findings.",
             SystemMessage = """
-                You are Argus's incident analyst. An alert fired: {{alert}} on service {{service}}.
-                The deterministic analyzers measured these findings: {{findings}}
-                Explain in plain language what is most likely wrong, which finding supports it, and the next step to take.
-                Do not invent numbers that are not in the findings. Keep it under 200 words.
+                You are Argus's incident analyst. An alert fired:
+                {{alert}}
+                The worst transaction that matched, as a profile (JSON; steps and SQL statements are numbered as "SQL #n"):
+                {{profile}}
+                The deterministic analyzers measured these findings (JSON, most important first):
+                {{findings}}
+                Write the incident report in {{language}} as the JSON object the schema describes:
+                - summary: one or two sentences on what happened and the most likely cause;
+                - transaction: the URL and method, the instance, the total response time, the SQL time and the call counts;
+                - profileAnalysis: at most three points, each naming the SQL statement by its index in the profile, how long it
+                  took and its share of the total, its tables and CRUD kind; or the external address that was slow; or the
+                  exception and where it was thrown;
+                - actionPlan: at most three concrete, numbered-in-order steps;
+                - operatingNormally: true only when nothing is seriously wrong, and then say that the system is operating normally.
+                Use only numbers that appear in the profile or the findings.
                 """,
             Variables =
             [
-                new RoleVariable("alert", "The alert rule's name and what it measures."),
+                new RoleVariable("alert", "The classic alert text: phase, service, rule, condition, window and counts per instance."),
                 new RoleVariable("service", "The service the alert is about.", "unknown"),
-                new RoleVariable("findings", "The analyzers' findings, as text or JSON.", "none"),
+                new RoleVariable("profile", "The representative transaction's profile, as JSON.", "{}"),
+                new RoleVariable("findings", "The analyzers' findings, as JSON.", "[]"),
+                new RoleVariable("language", "The language of the report (English, Korean).", "English"),
             ],
             Chain = BuiltInChain,
-            Parameters = new RoleParameters { Temperature = 0.2f, MaxOutputTokens = 800 },
+            Parameters = new RoleParameters { Temperature = 0.2f, MaxOutputTokens = 1200 },
+            ResponseFormat = new RoleResponseFormat
+            {
+                Type = RoleResponseFormat.JsonSchemaType,
+                Name = "incident_report_format",
+                Description = "The four sections of an Incident AI Report.",
+                Strict = true,
+                Schema = JsonDocument.Parse(IncidentReportSchema).RootElement.Clone(),
+            },
         },
         new RoleDefinition
         {

@@ -41,9 +41,7 @@ public static class RoleYamlLoader
     {
         try
         {
-            var stream = new YamlStream();
-            stream.Load(new StringReader(yaml));
-            if (stream.Documents.Count != 1 || ToJson(stream.Documents[0].RootNode) is not JsonObject json)
+            if (ReadMapping(yaml) is not { } json)
             {
                 return new YamlRole(path, null, null, "the file must hold one YAML mapping (a role).");
             }
@@ -57,6 +55,18 @@ public static class RoleYamlLoader
         {
             return new YamlRole(path, null, null, ex.Message);
         }
+    }
+
+    /// <summary>
+    /// Reads a YAML document holding one mapping as JSON (plain scalars typed as in YAML's core schema), so that YAML
+    /// files share the API's JSON deserializer and validator; null when the document is not one mapping.
+    /// </summary>
+    /// <exception cref="YamlException">The text is not YAML.</exception>
+    public static JsonObject? ReadMapping(string yaml)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(yaml));
+        return stream.Documents.Count == 1 ? ToJson(stream.Documents[0].RootNode) as JsonObject : null;
     }
 
     private static JsonNode? ToJson(YamlNode node) => node switch

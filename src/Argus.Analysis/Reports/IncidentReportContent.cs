@@ -2,7 +2,7 @@ namespace Argus.Analysis.Reports;
 
 /// <summary>
 /// An incident report in four sections. The same shape is asked of an LLM (JSON, see
-/// <see cref="IncidentReportFormat.Schema"/>) and written by <see cref="IncidentReportWriter"/> when there is none.
+/// the <c>alert-analyzer</c> role's schema <c>incident_report_format</c>) and written by <see cref="IncidentReportWriter"/> when there is none.
 /// </summary>
 /// <param name="Summary">What happened, in one to three sentences.</param>
 /// <param name="Transaction">The transaction that was analysed: endpoint, service, time, counts.</param>

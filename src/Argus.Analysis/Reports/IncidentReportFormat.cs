@@ -24,44 +24,6 @@ public static partial class IncidentReportFormat
     /// <summary>Most points in the profile analysis and in the action plan.</summary>
     public const int MaxPoints = 3;
 
-    /// <summary>
-    /// JSON Schema of <see cref="IncidentReportContent"/>, strict-compatible (every property required, no additional
-    /// properties, arrays of at most <see cref="MaxPoints"/> strings).
-    /// </summary>
-    public const string Schema = """
-        {
-          "type": "object",
-          "properties": {
-            "summary": {
-              "type": "string",
-              "description": "What happened, in one to three sentences: the alert, the service and the main cause."
-            },
-            "transaction": {
-              "type": "string",
-              "description": "The analysed transaction: endpoint, service and instance, start time, response time, status, counts of SQL, external calls and exceptions."
-            },
-            "profileAnalysis": {
-              "type": "array",
-              "description": "At most three points, most important first. Name SQL by its step number in the profile (\"SQL #3\") with its time, share of the response time, tables and CRUD kind; or the slow external address; or the exception and where it was thrown.",
-              "items": { "type": "string" },
-              "maxItems": 3
-            },
-            "actionPlan": {
-              "type": "array",
-              "description": "At most three concrete steps matched to the findings, most important first.",
-              "items": { "type": "string" },
-              "maxItems": 3
-            },
-            "operatingNormally": {
-              "type": "boolean",
-              "description": "True when nothing significant was found and the system is operating normally."
-            }
-          },
-          "required": ["summary", "transaction", "profileAnalysis", "actionPlan", "operatingNormally"],
-          "additionalProperties": false
-        }
-        """;
-
     /// <summary>The four section titles of <paramref name="language"/>, in order, e.g. <c>[Summary]</c> or <c>[요약]</c>.</summary>
     public static IReadOnlyList<string> SectionTitles(string language)
     {

@@ -19,7 +19,9 @@ internal static class AiServiceCollectionExtensions
             .Configure(o => configuration.GetSection(AiOptions.ProvidersSectionName).Bind(o.Providers))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<AiOptions>, ValidateAiOptions>();
-        services.AddSingleton(sp => new ProviderRegistry(sp.GetRequiredService<IOptions<AiOptions>>().Value.Providers));
+        services.AddSingleton(sp => new ProviderRegistry(
+            sp.GetRequiredService<IOptions<AiOptions>>().Value.Providers,
+            ProviderRegistry.CreateBuiltInAnalyst(sp.GetServices<IBuiltInRoleAnalyst>())));
         services.AddSingleton(sp => new RoleRateLimiter(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ILlmCallLog>(sp => sp.GetRequiredService<DuckDbTelemetryStore>());
         services.AddSingleton<ILlmCallRetention>(sp => sp.GetRequiredService<DuckDbTelemetryStore>());

@@ -33,9 +33,10 @@ internal sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbConte
         });
 
         Ai.RoleModel.Configure(modelBuilder);
-        Notifications.NotificationModel.Configure(modelBuilder);
+        Alerting.AlertingModel.Configure(modelBuilder);
         Ai.MaskingSettingsModel.Configure(modelBuilder);
         Ai.ProviderModel.Configure(modelBuilder);
+        Notifications.NotificationModel.Configure(modelBuilder);
     }
 }
 

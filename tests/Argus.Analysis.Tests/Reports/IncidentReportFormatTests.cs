@@ -167,39 +167,10 @@ public sealed class IncidentReportFormatTests
     }
 
     [Fact]
-    public void The_schema_is_strict_compatible_json_with_three_points_at_most()
-    {
-        using var schema = JsonDocument.Parse(IncidentReportFormat.Schema);
-        var root = schema.RootElement;
-
-        Assert.Equal("incident_report_format", IncidentReportFormat.Name);
-        Assert.Equal("object", root.GetProperty("type").GetString());
-        Assert.False(root.GetProperty("additionalProperties").GetBoolean());
-        var properties = root.GetProperty("properties").EnumerateObject().Select(p => p.Name).ToList();
-        Assert.Equal(["summary", "transaction", "profileAnalysis", "actionPlan", "operatingNormally"], properties);
-        Assert.Equal(properties, root.GetProperty("required").EnumerateArray().Select(e => e.GetString()));
-        foreach (var list in new[] { "profileAnalysis", "actionPlan" })
-        {
-            var p = root.GetProperty("properties").GetProperty(list);
-            Assert.Equal("array", p.GetProperty("type").GetString());
-            Assert.Equal(3, p.GetProperty("maxItems").GetInt32());
-            Assert.Equal("string", p.GetProperty("items").GetProperty("type").GetString());
-        }
-
-        Assert.Equal("boolean", root.GetProperty("properties").GetProperty("operatingNormally").GetProperty("type").GetString());
-    }
-
-    [Fact]
-    public void The_writers_json_matches_the_schema_names_and_parses_back()
+    public void The_writers_json_parses_back()
     {
         var report = Report("n1", "ko");
         var json = JsonSerializer.Serialize(report, AnalysisJsonContext.Default.IncidentReportContent);
-
-        using var doc = JsonDocument.Parse(json);
-        using var schema = JsonDocument.Parse(IncidentReportFormat.Schema);
-        Assert.Equal(
-            schema.RootElement.GetProperty("properties").EnumerateObject().Select(p => p.Name),
-            doc.RootElement.EnumerateObject().Select(p => p.Name));
         Assert.True(IncidentReportFormat.TryParseJson(json, out var back, out var problems), string.Join("\n", problems));
         Assert.Equal(report, back!, ContentComparer.Instance);
     }

@@ -1,0 +1,240 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Argus.Core;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Argus.Operations.Alerting;
+
+/// <summary>A firing (or a resolution) handed on for reporting.</summary>
+/// <param name="Alert">The alert as saved.</param>
+/// <param name="Rule">The rule that fired; null for external alerts.</param>
+/// <param name="FiredTimestamp">When it fired, from <see cref="TimeProvider.GetTimestamp"/>, to measure the pipeline.</param>
+public sealed record AlertFiring(AlertRecord Alert, AlertRule? Rule, long FiredTimestamp);
+
+/// <summary>Takes firings and resolutions to report them (the incident pipeline). Must not block.</summary>
+public interface IAlertReporter
+{
+    /// <summary>Queues a report of a firing; false when the queue is full.</summary>
+    bool TryReport(AlertFiring firing);
+
+    /// <summary>Queues a notice that an alert resolved; false when the queue is full.</summary>
+    bool TryReportResolved(AlertFiring resolved);
+}
+
+/// <summary>What the state machine did with one evaluation.</summary>
+public enum AlertTransition
+{
+    /// <summary>Not breached, nothing open.</summary>
+    None,
+    /// <summary>Breached, waiting out the rule's pending time.</summary>
+    Pending,
+    /// <summary>A new alert fired.</summary>
+    Fired,
+    /// <summary>Still firing: the open alert was updated (de-duplicated).</summary>
+    StillFiring,
+    /// <summary>The open alert resolved.</summary>
+    Resolved,
+}
+
+/// <summary>
+/// Runs the rules on a timer (<see cref="TimeProvider"/>-driven) and keeps each rule's state: pending, firing,
+/// resolved. One alert per rule is open at a time (de-duplication); a firing within the rule's cool-down after the last
+/// report, or while the rule is muted, is recorded but not reported. Pending state is kept in memory: after a restart a
+/// breach waits out its pending time again, while firing alerts live in the store and resolve normally.
+/// </summary>
+public sealed partial class AlertEvaluatorService(
+    IAlertStore store,
+    AlertRuleEvaluator evaluator,
+    IAlertReporter reporter,
+    TimeProvider time,
+    IOptions<AlertingOptions> options,
+    ILogger<AlertEvaluatorService> logger) : BackgroundService
+{
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _pendingSince = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _nextDue = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    /// <summary>When a rule's current breach began, while it is pending.</summary>
+    public DateTimeOffset? PendingSince(string ruleId) => _pendingSince.TryGetValue(ruleId, out var since) ? since : null;
+
+    /// <summary>Evaluates every rule that is due now; returns how many ran.</summary>
+    public async Task<int> RunDueRulesAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var now = time.GetUtcNow();
+            var rules = await store.GetEnabledRulesAsync(cancellationToken);
+            var ran = 0;
+            foreach (var rule in rules)
+            {
+                var key = DueKey(rule);
+                if (_nextDue.TryGetValue(key, out var due) && due > now)
+                {
+                    continue;
+                }
+
+                _nextDue[key] = now + rule.EvaluateEvery;
+                try
+                {
+                    await EvaluateAsync(rule, now, cancellationToken);
+                    ran++;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogRuleFailed(logger, rule.Id, rule.TenantId, ex);
+                }
+            }
+
+            // Forget rules that were deleted or changed (their key includes the update time).
+            var live = rules.Select(DueKey).ToHashSet(StringComparer.Ordinal);
+            foreach (var key in _nextDue.Keys.Where(k => !live.Contains(k)))
+            {
+                _nextDue.TryRemove(key, out _);
+            }
+
+            return ran;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Evaluates one rule at <paramref name="now"/> and applies the state machine.</summary>
+    public async Task<AlertTransition> EvaluateAsync(AlertRule rule, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        var evaluation = await evaluator.EvaluateAsync(rule, now, cancellationToken);
+        var firing = await store.GetFiringAlertAsync(rule.TenantId, rule.Id, cancellationToken);
+        if (!evaluation.Breached)
+        {
+            _pendingSince.TryRemove(rule.Id, out _);
+            if (firing is null)
+            {
+                return AlertTransition.None;
+            }
+
+            var resolved = firing with { State = AlertState.Resolved, ResolvedAt = now };
+            await store.SaveAlertAsync(resolved, cancellationToken);
+            if (firing.Suppressed is null && !rule.IsMutedAt(now))
+            {
+                reporter.TryReportResolved(new AlertFiring(resolved, rule, time.GetTimestamp()));
+            }
+
+            LogResolved(logger, rule.Name, rule.TenantId);
+            return AlertTransition.Resolved;
+        }
+
+        if (firing is not null)
+        {
+            await store.SaveAlertAsync(
+                firing with
+                {
+                    LastSeenAt = now,
+                    Occurrences = Math.Max(firing.Occurrences, evaluation.Occurrences),
+                    Value = Math.Max(firing.Value, evaluation.Value),
+                },
+                cancellationToken);
+            return AlertTransition.StillFiring;
+        }
+
+        var since = _pendingSince.GetOrAdd(rule.Id, now);
+        if (now - since < rule.PendingFor)
+        {
+            return AlertTransition.Pending;
+        }
+
+        _pendingSince.TryRemove(rule.Id, out _);
+
+        // The pass read its rules before evaluating them; a mute or change saved since then decides this firing.
+        rule = await store.GetRuleAsync(rule.TenantId, rule.Id, cancellationToken) ?? rule;
+        string? suppressed = null;
+        if (rule.IsMutedAt(now))
+        {
+            suppressed = "muted";
+        }
+        else if (await store.GetLastReportedAsync(rule.TenantId, rule.Id, cancellationToken) is { } last && now - last < rule.CoolDown)
+        {
+            suppressed = "cool-down";
+        }
+
+        var alert = new AlertRecord
+        {
+            Id = NewId(),
+            TenantId = rule.TenantId,
+            RuleId = rule.Id,
+            RuleName = rule.Name,
+            Kind = rule.KindName,
+            Service = evaluation.Service ?? rule.Service,
+            Phase = rule.Phase,
+            State = AlertState.Firing,
+            Condition = rule.Condition,
+            StartsAt = now,
+            LastSeenAt = now,
+            WindowStart = evaluation.Window.From,
+            WindowEnd = evaluation.Window.To,
+            Occurrences = evaluation.Occurrences,
+            Value = evaluation.Value,
+            Instances = evaluation.Instances,
+            TraceId = evaluation.TraceId?.ToString(),
+            Suppressed = suppressed,
+        };
+        var firedAt = time.GetTimestamp();
+        if (suppressed is null && !reporter.TryReport(new AlertFiring(alert, rule, firedAt)))
+        {
+            alert = alert with { Suppressed = "report-queue-full" };
+        }
+
+        await store.SaveAlertAsync(alert, cancellationToken);
+        LogFired(logger, rule.Name, rule.TenantId, evaluation.Occurrences, suppressed ?? "reported");
+        return AlertTransition.Fired;
+    }
+
+    /// <summary>A new alert id.</summary>
+    public static string NewId() => "alert_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Enabled)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(options.Value.TickInterval, time);
+        do
+        {
+            try
+            {
+                await RunDueRulesAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogTickFailed(logger, ex);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    public override void Dispose()
+    {
+        _gate.Dispose();
+        base.Dispose();
+    }
+
+    private static string DueKey(AlertRule rule) => rule.Id + "@" + rule.UpdatedAt.UtcTicks;
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Alert rule {Rule} of tenant {Tenant} fired ({Occurrences} occurrences, {Outcome})")]
+    private static partial void LogFired(ILogger logger, string rule, string tenant, long occurrences, string outcome);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Information, Message = "Alert rule {Rule} of tenant {Tenant} resolved")]
+    private static partial void LogResolved(ILogger logger, string rule, string tenant);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "Alert rule {RuleId} of tenant {Tenant} could not be evaluated")]
+    private static partial void LogRuleFailed(ILogger logger, string ruleId, string tenant, Exception exception);
+
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Error, Message = "The alert evaluator's pass failed")]
+    private static partial void LogTickFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,255 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Argus.AI.Gateway;
+using Argus.AI.Roles;
+using Argus.Analysis.Findings;
+using Argus.Analysis.Profiles;
+using Argus.Analysis.Reports;
+using Argus.Core;
+using Argus.Core.Telemetry;
+using Argus.Operations.Alerting;
+using Argus.Operations.Notifications;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Argus.Operations.IncidentReports;
+
+/// <summary>
+/// From a firing to a delivered report: the representative transaction is read and profiled, the analyzers measure,
+/// the <c>alert-analyzer</c> role writes the four sections (its chain ends in the built-in analyst, and if the whole
+/// chain fails the same deterministic writer is called here, so a report is always produced), the incident is stored,
+/// and the report is handed to the rule's channels.
+/// </summary>
+public sealed partial class IncidentReporter(
+    ITelemetryReader telemetry,
+    IRoleResolver roles,
+    RoleGateway gateway,
+    IIncidentStore incidents,
+    IAlertStore alerts,
+    NotificationDispatcher notifications,
+    TimeProvider time,
+    IOptions<AlertingOptions> options,
+    ILogger<IncidentReporter> logger)
+{
+    /// <summary>The client id the incident pipeline calls roles as (call log, rate limits).</summary>
+    public const string ClientId = "argus:incident-reports";
+
+    /// <summary>Variables the pipeline passes beside the template's, for the built-in analyst.</summary>
+    internal const string SubjectVariable = "subject";
+
+    internal const string LanguageCodeVariable = "languageCode";
+
+    /// <summary>Writes, stores and sends the report of a firing.</summary>
+    public async Task<Incident> ReportAsync(AlertFiring firing, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(firing);
+        var alert = firing.Alert;
+        var tenant = alert.TenantId;
+
+        var (spans, logs) = await ReadTransactionAsync(tenant, alert.TraceId, cancellationToken);
+        var profile = spans.Count > 0 ? TransactionProfileBuilder.Build(spans, logs) : null;
+        var findings = profile is null ? [] : ProfileAnalyzer.Analyze(profile);
+        var language = firing.Rule?.Language ?? options.Value.DefaultLanguage;
+        var subject = new AlertSubject(
+            alert.RuleName, alert.Kind, alert.Service ?? profile?.Service ?? "unknown", alert.Phase ?? profile?.Environment ?? "",
+            alert.Condition, alert.WindowStart, alert.WindowEnd, (int)Math.Min(alert.Occurrences, int.MaxValue),
+            [.. alert.Instances.Select(i => new AlertInstanceCount(i.Instance, (int)Math.Min(i.Count, int.MaxValue)))])
+        {
+            Project = await roles.TenantNameAsync(tenant, cancellationToken),
+        };
+        var alertText = AlertText.Render(subject, options.Value.Product);
+        var profileJson = profile is null ? "{}" : JsonSerializer.Serialize(profile, AnalysisJsonContext.Default.TransactionProfile);
+        var findingsJson = JsonSerializer.Serialize(findings, AnalysisJsonContext.Default.IReadOnlyListFinding);
+
+        var written = await WriteAsync(tenant, subject, alertText, profile, profileJson, findings, findingsJson, language, cancellationToken);
+        var reportText = IncidentReportFormat.Render(written.Content, language);
+        var reportJson = JsonSerializer.SerializeToElement(written.Content, AnalysisJsonContext.Default.IncidentReportContent);
+        var incident = new Incident
+        {
+            Id = "inc_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)),
+            TenantId = tenant,
+            AlertId = alert.Id,
+            RuleId = alert.RuleId,
+            RuleName = alert.RuleName,
+            Kind = alert.Kind,
+            Service = subject.Service,
+            Phase = alert.Phase,
+            FiredAt = alert.StartsAt,
+            CreatedAt = time.GetUtcNow(),
+            Language = language,
+            AlertText = alertText,
+            ReportText = reportText,
+            Report = reportJson,
+            Profile = profile is null ? null : JsonDocument.Parse(profileJson).RootElement.Clone(),
+            Findings = JsonDocument.Parse(findingsJson).RootElement.Clone(),
+            TraceId = alert.TraceId,
+            RoleCode = BuiltInRoles.AlertAnalyzer,
+            RoleVersion = written.RoleVersion,
+            Provider = written.Provider,
+            Model = written.Model,
+            CallId = written.CallId,
+            BuiltIn = written.BuiltIn,
+            GatewayError = written.Error,
+        };
+
+        var message = Message(incident, written.Content, alert);
+        var channels = firing.Rule is { Channels.Count: > 0 } rule ? rule.Channels : null;
+        var dispatched = await notifications.DispatchAsync(tenant, message, channels, cancellationToken);
+        incident = incident with
+        {
+            PipelineMs = time.GetElapsedTime(firing.FiredTimestamp).TotalMilliseconds,
+            DeliveryIds = [.. dispatched.Deliveries.Select(d => d.DeliveryId)],
+        };
+        await incidents.SaveAsync(incident, cancellationToken);
+        await alerts.SaveAlertAsync(alert with { IncidentId = incident.Id }, cancellationToken);
+        LogReported(logger, incident.Id, alert.RuleName, tenant, incident.Model ?? "none", incident.PipelineMs);
+        return incident;
+    }
+
+    /// <summary>Tells the rule's channels that an alert resolved.</summary>
+    public async Task NotifyResolvedAsync(AlertFiring resolved, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(resolved);
+        var alert = resolved.Alert;
+        var text = string.Create(CultureInfo.InvariantCulture,
+            $"[{options.Value.Product}] {alert.RuleName} resolved: [{alert.Condition}] on {alert.Service ?? "every service"}, firing {alert.StartsAt:yyyy-MM-dd HH:mm} ~ {alert.ResolvedAt:yyyy-MM-dd HH:mm}.");
+        var data = new JsonObject { ["alertId"] = alert.Id, ["rule"] = alert.RuleName, ["service"] = alert.Service, ["incidentId"] = alert.IncidentId };
+        await notifications.DispatchAsync(
+            alert.TenantId,
+            new NotificationMessage(NotificationEvents.AlertResolved, $"Resolved: {alert.RuleName}", "info", text)
+            {
+                Data = JsonSerializer.SerializeToElement(data, OperationsJsonContext.Default.JsonObject),
+            },
+            resolved.Rule is { Channels.Count: > 0 } rule ? rule.Channels : null,
+            cancellationToken);
+    }
+
+    private async Task<(IReadOnlyList<SpanRecord> Spans, IReadOnlyList<LogRecord> Logs)> ReadTransactionAsync(string tenant, string? traceHex, CancellationToken cancellationToken)
+    {
+        if (!TraceId.TryParse(traceHex, out var traceId))
+        {
+            return ([], []);
+        }
+
+        var spans = await telemetry.GetTraceAsync(tenant, traceId, cancellationToken);
+        if (spans.Count == 0)
+        {
+            return ([], []);
+        }
+
+        var start = TimeRange.FromUnixNanoToTime(spans.Min(s => s.StartTimeUnixNano));
+        var end = TimeRange.FromUnixNanoToTime(spans.Max(s => s.EndTimeUnixNano));
+        var logs = await telemetry.SearchLogsAsync(
+            tenant, new LogQuery(new TimeRange(start - TimeSpan.FromMinutes(1), end + TimeSpan.FromMinutes(1)), TraceId: traceId, Limit: 200), cancellationToken);
+        return (spans, logs);
+    }
+
+    private async Task<WrittenReport> WriteAsync(
+        string tenant, AlertSubject subject, string alertText, TransactionProfile? profile, string profileJson, IReadOnlyList<Finding> findings,
+        string findingsJson, string language, CancellationToken cancellationToken)
+    {
+        var role = await roles.ResolveAsync(tenant, BuiltInRoles.AlertAnalyzer, cancellationToken);
+        if (role is null)
+        {
+            return Fallback($"the tenant has no role '{BuiltInRoles.AlertAnalyzer}'.", 0);
+        }
+
+        var (definition, version) = role.Value;
+        try
+        {
+            var answer = await gateway.CompleteAsync(
+                new GatewayRequest
+                {
+                    TenantId = tenant,
+                    ClientId = ClientId,
+                    User = "incident reports",
+                    RoleCode = BuiltInRoles.AlertAnalyzer,
+                    RoleVersion = version,
+                    Role = definition,
+                    Messages = [new ChatMessage(ChatRole.User, "Write the incident report for this alert.")],
+                    Variables = new Dictionary<string, string>(StringComparer.Ordinal)
+                    {
+                        ["alert"] = alertText,
+                        ["service"] = subject.Service,
+                        ["profile"] = profileJson,
+                        ["findings"] = findingsJson,
+                        ["language"] = LanguageName(language),
+                        [SubjectVariable] = JsonSerializer.Serialize(subject, AnalysisJsonContext.Default.AlertSubject),
+                        [LanguageCodeVariable] = language,
+                    },
+                },
+                cancellationToken);
+            if (IncidentReportFormat.TryParseJson(answer.Text, out var content, out var problems) && content is not null
+                || IncidentReportFormat.TryParse(answer.Text, out content, out problems))
+            {
+                return new WrittenReport(content!, version, answer.Provider, answer.Model, answer.CallId, answer.BuiltIn, null);
+            }
+
+            return Fallback($"the answer of {answer.Provider}/{answer.Model} broke the report format: {string.Join("; ", problems)}", version) with { CallId = answer.CallId };
+        }
+        catch (RoleCallException ex)
+        {
+            return Fallback(ex.Message, version);
+        }
+
+        WrittenReport Fallback(string why, int roleVersion)
+        {
+            LogFallback(logger, tenant, why);
+            return new WrittenReport(IncidentReportWriter.Write(subject, profile, findings, language), roleVersion, "argus", "argus-analyst-1", null, true, why);
+        }
+    }
+
+    private NotificationMessage Message(Incident incident, IncidentReportContent content, AlertRecord alert)
+    {
+        var titles = IncidentReportFormat.SectionTitles(incident.Language);
+        var numbered = (IReadOnlyList<string> points) => string.Join('\n', points.Select((p, i) => $"{i + 1}. {p}"));
+        var data = new JsonObject
+        {
+            ["incidentId"] = incident.Id,
+            ["alertId"] = alert.Id,
+            ["rule"] = alert.RuleName,
+            ["kind"] = alert.Kind,
+            ["service"] = incident.Service,
+            ["phase"] = incident.Phase,
+            ["traceId"] = incident.TraceId,
+            ["occurrences"] = alert.Occurrences,
+            ["report"] = JsonNode.Parse(incident.Report.GetRawText()),
+            ["findings"] = JsonNode.Parse(incident.Findings.GetRawText()),
+            ["model"] = incident.Model,
+        };
+        return new NotificationMessage(
+            NotificationEvents.IncidentReport,
+            $"[{options.Value.Product}] {alert.RuleName}: {alert.Condition} on {incident.Service}",
+            alert.Kind is "exception" or "error_rate" ? "critical" : "warning",
+            incident.AlertText + "\n\n" + incident.ReportText)
+        {
+            Sections =
+            [
+                new NotificationSection("Alert", incident.AlertText),
+                new NotificationSection(titles[0], content.Summary),
+                new NotificationSection(titles[1], content.Transaction),
+                new NotificationSection(titles[2], numbered(content.ProfileAnalysis)),
+                new NotificationSection(titles[3], numbered(content.ActionPlan)),
+            ],
+            Data = JsonSerializer.SerializeToElement(data, OperationsJsonContext.Default.JsonObject),
+        };
+    }
+
+    private static string LanguageName(string code) => code switch
+    {
+        "ko" => "Korean",
+        _ => "English",
+    };
+
+    private sealed record WrittenReport(
+        IncidentReportContent Content, int RoleVersion, string? Provider, string? Model, string? CallId, bool BuiltIn, string? Error);
+
+    [LoggerMessage(EventId = 5101, Level = LogLevel.Information, Message = "Incident {Incident} reported for rule {Rule} of tenant {Tenant} by {Model} in {Milliseconds} ms")]
+    private static partial void LogReported(ILogger logger, string incident, string rule, string tenant, string model, double milliseconds);
+
+    [LoggerMessage(EventId = 5102, Level = LogLevel.Warning, Message = "Incident report of tenant {Tenant} written without the role's chain: {Reason}")]
+    private static partial void LogFallback(ILogger logger, string tenant, string reason);
+}

@@ -1,0 +1,223 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Argus.Core.Alerting;
+using Argus.Operations;
+using Argus.Operations.Alerting;
+using Argus.Server.Api;
+using Argus.Server.Tenancy;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace Argus.Server.Alerting;
+
+/// <summary>A rule as the API shows it: the rule and its current state.</summary>
+/// <param name="Rule">The rule.</param>
+/// <param name="Status"><c>ok</c>, <c>pending</c>, <c>firing</c>, <c>muted</c> or <c>disabled</c>.</param>
+/// <param name="FiringAlertId">The alert firing now, if any.</param>
+internal sealed record AlertRuleResponse(AlertRule Rule, string Status, string? FiringAlertId);
+
+internal sealed record AlertRuleListResponse(IReadOnlyList<AlertRuleResponse> Rules);
+
+internal sealed record AlertListResponse(IReadOnlyList<AlertRecord> Alerts);
+
+/// <summary>Mutes a rule until a time, or for a duration from now.</summary>
+internal sealed record MuteRequest(DateTimeOffset? Until, TimeSpan? For);
+
+/// <summary>A dry-run evaluation: what the rule sees now, without changing its state.</summary>
+internal sealed record EvaluationResponse(
+    bool Breached, long Occurrences, double Value, IReadOnlyList<InstanceCount> Instances, string? TraceId, string? Service,
+    DateTimeOffset WindowStart, DateTimeOffset WindowEnd, string Condition);
+
+/// <summary>Alert rules (<c>/api/alert-rules</c>) and the alert history (<c>/api/alerts</c>), scoped to the caller's tenant.</summary>
+internal static class AlertingApi
+{
+    private const int MaxRuleBodyBytes = 64 * 1024;
+
+    public static RouteGroupBuilder MapAlertingApi(this RouteGroupBuilder api)
+    {
+        var rules = api.MapGroup("/alert-rules");
+        rules.MapGet("", ListAsync).RequireAuthorization(ArgusPolicies.Read);
+        rules.MapGet("/{rule}", GetAsync).RequireAuthorization(ArgusPolicies.Read);
+        rules.MapPost("", (HttpRequest request, ClaimsPrincipal user, EfAlertStore store, AlertEvaluatorService evaluator, IOptions<AlertingOptions> options, CancellationToken ct)
+            => SaveAsync(null, request, user, store, evaluator, options.Value, ct)).RequireAuthorization(ArgusPolicies.Admin);
+        rules.MapPut("/{rule}", (string rule, HttpRequest request, ClaimsPrincipal user, EfAlertStore store, AlertEvaluatorService evaluator, IOptions<AlertingOptions> options, CancellationToken ct)
+            => SaveAsync(rule, request, user, store, evaluator, options.Value, ct)).RequireAuthorization(ArgusPolicies.Admin);
+        rules.MapDelete("/{rule}", DeleteAsync).RequireAuthorization(ArgusPolicies.Admin);
+        rules.MapPost("/{rule}/mute", MuteAsync).RequireAuthorization(ArgusPolicies.Admin);
+        rules.MapPost("/{rule}/unmute", UnmuteAsync).RequireAuthorization(ArgusPolicies.Admin);
+        rules.MapPost("/{rule}/evaluate", EvaluateAsync).RequireAuthorization(ArgusPolicies.Read);
+
+        var alerts = api.MapGroup("/alerts");
+        alerts.MapGet("", AlertsAsync).RequireAuthorization(ArgusPolicies.Read);
+        alerts.MapGet("/{id}", AlertAsync).RequireAuthorization(ArgusPolicies.Read);
+        return api;
+    }
+
+    private static async Task<Ok<AlertRuleListResponse>> ListAsync(ClaimsPrincipal user, EfAlertStore store, AlertEvaluatorService evaluator, TimeProvider time, CancellationToken ct)
+    {
+        var tenant = user.Tenant();
+        var list = new List<AlertRuleResponse>();
+        foreach (var rule in await store.ListRulesAsync(tenant, ct))
+        {
+            list.Add(await DescribeAsync(rule, store, evaluator, time, ct));
+        }
+
+        return TypedResults.Ok(new AlertRuleListResponse(list));
+    }
+
+    private static async Task<Results<Ok<AlertRuleResponse>, ProblemHttpResult>> GetAsync(
+        string rule, ClaimsPrincipal user, EfAlertStore store, AlertEvaluatorService evaluator, TimeProvider time, CancellationToken ct)
+    {
+        var found = await store.GetRuleAsync(user.Tenant(), rule, ct);
+        return found is null ? NotFound(rule) : TypedResults.Ok(await DescribeAsync(found, store, evaluator, time, ct));
+    }
+
+    private static async Task<IResult> SaveAsync(
+        string? existing, HttpRequest request, ClaimsPrincipal user, EfAlertStore store, AlertEvaluatorService evaluator, AlertingOptions options, CancellationToken ct)
+    {
+        var (rule, error) = await ReadRuleAsync(request, ct);
+        if (rule is null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [error!] }, "The alert rule could not be read.");
+        }
+
+        var problems = AlertRuleValidator.Validate(rule);
+        if (problems.Count > 0)
+        {
+            return TypedResults.ValidationProblem(problems, "The alert rule has problems; all are listed.");
+        }
+
+        var tenant = user.Tenant();
+        var (status, saved) = await store.SaveRuleAsync(tenant, existing, rule, options.MaxRulesPerTenant, ct);
+        return status switch
+        {
+            RuleWriteStatus.NotFound => NotFound(existing!),
+            RuleWriteStatus.NameTaken => TypedResults.Problem($"A rule named '{rule.Name}' exists.", statusCode: StatusCodes.Status409Conflict, title: "Name taken"),
+            RuleWriteStatus.TooMany => TypedResults.Problem(
+                $"The tenant has {options.MaxRulesPerTenant} rules, the most allowed (Argus:Alerting:MaxRulesPerTenant).", statusCode: StatusCodes.Status409Conflict, title: "Too many rules"),
+            _ when existing is null => TypedResults.Created($"/api/alert-rules/{saved!.Id}", await DescribeAsync(saved, store, evaluator, TimeProvider.System, ct)),
+            _ => TypedResults.Ok(await DescribeAsync(saved!, store, evaluator, TimeProvider.System, ct)),
+        };
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string rule, ClaimsPrincipal user, EfAlertStore store, CancellationToken ct) =>
+        await store.DeleteRuleAsync(user.Tenant(), rule, ct) ? TypedResults.NoContent() : NotFound(rule);
+
+    private static async Task<IResult> MuteAsync(
+        string rule, MuteRequest body, ClaimsPrincipal user, EfAlertStore store, AlertEvaluatorService evaluator, TimeProvider time, IOptions<AlertingOptions> options, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var until = body.Until ?? (body.For is { } span ? now + span : null);
+        if (until is null || until <= now)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["until"] = ["give 'until' (a future time) or 'for' (a duration such as 01:00:00)."] });
+        }
+
+        return await UpdateAsync(rule, user, store, evaluator, options.Value, r => r with { MutedUntil = until }, ct);
+    }
+
+    private static Task<IResult> UnmuteAsync(string rule, ClaimsPrincipal user, EfAlertStore store, AlertEvaluatorService evaluator, IOptions<AlertingOptions> options, CancellationToken ct) =>
+        UpdateAsync(rule, user, store, evaluator, options.Value, r => r with { MutedUntil = null }, ct);
+
+    private static async Task<IResult> UpdateAsync(
+        string rule, ClaimsPrincipal user, EfAlertStore store, AlertEvaluatorService evaluator, AlertingOptions options, Func<AlertRule, AlertRule> change, CancellationToken ct)
+    {
+        var tenant = user.Tenant();
+        var found = await store.GetRuleAsync(tenant, rule, ct);
+        if (found is null)
+        {
+            return NotFound(rule);
+        }
+
+        var (_, saved) = await store.SaveRuleAsync(tenant, found.Id, change(found), options.MaxRulesPerTenant, ct);
+        return TypedResults.Ok(await DescribeAsync(saved!, store, evaluator, TimeProvider.System, ct));
+    }
+
+    private static async Task<Results<Ok<EvaluationResponse>, ProblemHttpResult>> EvaluateAsync(
+        string rule, ClaimsPrincipal user, EfAlertStore store, AlertRuleEvaluator evaluator, TimeProvider time, CancellationToken ct)
+    {
+        var found = await store.GetRuleAsync(user.Tenant(), rule, ct);
+        if (found is null)
+        {
+            return NotFound(rule);
+        }
+
+        var e = await evaluator.EvaluateAsync(found, time.GetUtcNow(), ct);
+        return TypedResults.Ok(new EvaluationResponse(
+            e.Breached, e.Occurrences, e.Value, e.Instances, e.TraceId?.ToString(), e.Service, e.Window.From, e.Window.To, found.Condition));
+    }
+
+    private static async Task<IResult> AlertsAsync(
+        string? state, string? rule, string? service, string? from, string? to, string? limit, ClaimsPrincipal user, EfAlertStore store, TimeProvider time, CancellationToken ct)
+    {
+        var parameters = new QueryParameters(time);
+        var range = parameters.Range(from, to, TimeSpan.FromDays(7));
+        var max = parameters.Limit(limit, 100, 1000);
+        AlertState? wanted = null;
+        if (state is not null)
+        {
+            if (Enum.TryParse<AlertState>(state, ignoreCase: true, out var s))
+            {
+                wanted = s;
+            }
+            else
+            {
+                parameters.Add("state", "'state' must be pending, firing or resolved.");
+            }
+        }
+
+        if (!parameters.IsValid)
+        {
+            return TypedResults.ValidationProblem(parameters.Errors);
+        }
+
+        var tenant = user.Tenant();
+        string? ruleId = null;
+        if (rule is not null)
+        {
+            ruleId = (await store.GetRuleAsync(tenant, rule, ct))?.Id ?? rule;
+        }
+
+        // Time filters apply to when alerts started; a firing alert is listed until it resolves, so 'to' may be now.
+        var alerts = await store.QueryAlertsAsync(tenant, new AlertHistoryQuery(range.From, range.To.AddTicks(1), wanted, ruleId, service, max), ct);
+        return TypedResults.Ok(new AlertListResponse(alerts));
+    }
+
+    private static async Task<Results<Ok<AlertRecord>, ProblemHttpResult>> AlertAsync(string id, ClaimsPrincipal user, EfAlertStore store, CancellationToken ct) =>
+        await store.GetAlertAsync(user.Tenant(), id, ct) is { } alert
+            ? TypedResults.Ok(alert)
+            : TypedResults.Problem($"There is no alert '{id}'.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+
+    private static async Task<AlertRuleResponse> DescribeAsync(AlertRule rule, EfAlertStore store, AlertEvaluatorService evaluator, TimeProvider time, CancellationToken ct)
+    {
+        var firing = await store.GetFiringAlertAsync(rule.TenantId, rule.Id, ct);
+        var status = !rule.Enabled ? "disabled"
+            : rule.IsMutedAt(time.GetUtcNow()) ? "muted"
+            : firing is not null ? "firing"
+            : evaluator.PendingSince(rule.Id) is not null ? "pending"
+            : "ok";
+        return new AlertRuleResponse(rule, status, firing?.Id);
+    }
+
+    private static async Task<(AlertRule? Rule, string? Error)> ReadRuleAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (request.ContentLength > MaxRuleBodyBytes)
+        {
+            return (null, $"the body is larger than {MaxRuleBodyBytes} bytes.");
+        }
+
+        try
+        {
+            var rule = await JsonSerializer.DeserializeAsync(request.Body, OperationsJsonContext.Default.AlertRule, ct);
+            return rule is null ? (null, "the body must be a JSON object (an alert rule).") : (rule, null);
+        }
+        catch (JsonException ex)
+        {
+            var kinds = string.Join(", ", Enum.GetValues<AlertRuleKind>().Select(KindNames.Of));
+            return (null, $"the body is not a valid alert rule: {ex.Message} (kind is one of {kinds}; durations are hh:mm:ss).");
+        }
+    }
+
+    private static ProblemHttpResult NotFound(string rule) =>
+        TypedResults.Problem($"There is no alert rule '{rule}'.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+}

@@ -1,0 +1,22 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Argus.Operations.Alerting;
+using Argus.Operations.IncidentReports;
+
+namespace Argus.Server.Alerting;
+
+/// <summary>Source-generated JSON for the alerting API's wire types (appended to the API's resolver chain).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(AlertRuleResponse))]
+[JsonSerializable(typeof(AlertRuleListResponse))]
+[JsonSerializable(typeof(AlertListResponse))]
+[JsonSerializable(typeof(AlertRecord))]
+[JsonSerializable(typeof(MuteRequest))]
+[JsonSerializable(typeof(EvaluationResponse))]
+[JsonSerializable(typeof(IncidentListResponse))]
+[JsonSerializable(typeof(Incident))]
+[JsonSerializable(typeof(AlertmanagerPayload))]
+[JsonSerializable(typeof(ExternalAlertsResult))]
+internal sealed partial class AlertingJsonContext : JsonSerializerContext
+{
+}

@@ -1,0 +1,74 @@
+using Argus.Core.Alerting;
+using Argus.Operations.Alerting;
+using Argus.Operations.IncidentReports;
+using Argus.AI.Providers;
+using Argus.Storage.DuckDb;
+using Microsoft.Extensions.Options;
+
+namespace Argus.Server.Alerting;
+
+/// <summary>Wires alert rules, the evaluator, incident reports and external alerts into the server.</summary>
+internal static partial class AlertingServerExtensions
+{
+    public static IServiceCollection AddArgusAlerting(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AlertingOptions>().Bind(configuration.GetSection(AlertingOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AlertingOptions>, ValidateAlertingOptions>();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(AlertingJsonContext.Default));
+
+        services.AddSingleton<IAlertSignalReader>(sp => sp.GetRequiredService<DuckDbTelemetryStore>());
+        services.AddSingleton<EfAlertStore>();
+        services.AddSingleton<IAlertStore>(sp => sp.GetRequiredService<EfAlertStore>());
+        services.AddSingleton<IIncidentStore, EfIncidentStore>();
+        services.AddSingleton<IRoleResolver, ControlPlaneRoleResolver>();
+        services.AddSingleton<AlertRuleEvaluator>();
+        services.AddSingleton<IncidentQueue>();
+        services.AddSingleton<IAlertReporter>(sp => sp.GetRequiredService<IncidentQueue>());
+        services.AddSingleton<IncidentReporter>();
+        services.AddSingleton<ExternalAlertIngestor>();
+        services.AddSingleton<IBuiltInRoleAnalyst, AlertAnalyzerAnalyst>();
+        services.AddSingleton<AlertEvaluatorService>();
+        services.AddHostedService(sp => sp.GetRequiredService<AlertEvaluatorService>());
+        services.AddHostedService<IncidentReportWorker>();
+        return services;
+    }
+
+    public static RouteGroupBuilder MapAlerting(this RouteGroupBuilder api) => api.MapAlertingApi().MapIncidentsApi();
+
+    /// <summary>Loads <c>alert-rules/*.yaml</c> into their tenants (the default tenant when a file names none); invalid files are logged and skipped.</summary>
+    public static async Task SeedYamlRulesAsync(IServiceProvider services, string defaultTenant, CancellationToken cancellationToken)
+    {
+        var options = services.GetRequiredService<IOptions<AlertingOptions>>().Value;
+        var store = services.GetRequiredService<EfAlertStore>();
+        var logger = services.GetRequiredService<ILogger<AlertingOptions>>();
+        foreach (var file in AlertRuleYamlLoader.LoadFolder(Path.GetFullPath(options.RulesPath)))
+        {
+            var problems = file.Rule is null ? new Dictionary<string, string[]> { ["file"] = [file.Error ?? "unreadable"] } : AlertRuleValidator.Validate(file.Rule);
+            if (problems.Count > 0)
+            {
+                LogYamlRuleInvalid(logger, file.Path, string.Join(" ", problems.SelectMany(p => p.Value.Select(v => $"{p.Key}: {v}"))));
+                continue;
+            }
+
+            var tenant = file.Tenant ?? defaultTenant;
+            var existing = await store.GetRuleAsync(tenant, file.Rule!.Name, cancellationToken);
+            await store.SaveRuleAsync(tenant, existing?.Id, file.Rule, options.MaxRulesPerTenant, cancellationToken);
+            LogYamlRuleLoaded(logger, file.Rule.Name, file.Path);
+        }
+    }
+
+    [LoggerMessage(EventId = 5201, Level = LogLevel.Warning, Message = "Alert rule file {Path} skipped: {Problems}")]
+    private static partial void LogYamlRuleInvalid(ILogger logger, string path, string problems);
+
+    [LoggerMessage(EventId = 5202, Level = LogLevel.Information, Message = "Alert rule {Rule} loaded from {Path}")]
+    private static partial void LogYamlRuleLoaded(ILogger logger, string rule, string path);
+
+    private sealed class ValidateAlertingOptions : IValidateOptions<AlertingOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, AlertingOptions options)
+        {
+            var problems = options.Validate().ToList();
+            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+        }
+    }
+}

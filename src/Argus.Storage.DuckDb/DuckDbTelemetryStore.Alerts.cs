@@ -1,0 +1,176 @@
+using System.Text;
+using Argus.Core.Alerting;
+using Argus.Core.Telemetry;
+using DuckDB.NET.Data;
+
+namespace Argus.Storage.DuckDb;
+
+// Alert-rule queries. Each signal is one predicate over spans or logs, reduced to a value per occurrence (milliseconds,
+// statements, rows or severity); two small queries then give the counts per instance and the worst occurrence.
+// Every filter is a constant fragment; user input travels as parameters only.
+public sealed partial class DuckDbTelemetryStore : IAlertSignalReader
+{
+    // The names the transaction profile (Argus.Analysis TransactionProfileBuilder) reads as connection-pool waits:
+    // the span name's letters, lower-cased, contain one of these words.
+    private const string ConnectionWaitPredicate = """
+        (lower(name) LIKE '%connection%' AND regexp_matches(regexp_replace(lower(name), '[^a-z]', '', 'g'),
+            'getconnection|connectionacquire|acquireconnection|connectionwait|waitforconnection|connectioncheckout'))
+        """;
+
+    private const string DbPredicate = "(db_system IS NOT NULL OR db_statement IS NOT NULL)";
+
+    /// <inheritdoc />
+    public Task<AlertSignalResult> QueryAlertSignalAsync(string tenantId, AlertSignalQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var parameters = new List<(string, object?)> { ("tenant", tenantId), ("from", query.Range.FromUnixNano), ("to", query.Range.ToUnixNano()) };
+        var occurrences = Occurrences(query, parameters);
+        return ReadAsync(connection =>
+        {
+            using var byInstance = Command(connection, $"""
+                WITH m AS ({occurrences})
+                SELECT inst, count(*) AS n FROM m GROUP BY inst ORDER BY n DESC, inst
+                """, [.. parameters]);
+            var instances = Query(byInstance, r => new InstanceCount(r.GetString(0), r.GetInt64(1)), cancellationToken);
+            var total = instances.Sum(i => i.Count);
+            if (total == 0)
+            {
+                return AlertSignalResult.None;
+            }
+
+            // The worst occurrence that belongs to a transaction; ties go to the newest.
+            using var worst = Command(connection, $"""
+                WITH m AS ({occurrences})
+                SELECT trace_id, value, service FROM m
+                WHERE trace_id IS NOT NULL AND trace_id <> 0
+                ORDER BY value DESC, t DESC
+                LIMIT 1
+                """, [.. parameters]);
+            using var reader = worst.ExecuteReader();
+            TraceId? traceId = null;
+            double value = 0;
+            string? service = null;
+            if (reader.Read())
+            {
+                traceId = new TraceId(ReadUInt128(reader, 0));
+                value = reader.GetDouble(1);
+                service = reader.GetString(2);
+            }
+
+            return new AlertSignalResult(total, [.. instances.Take(Math.Max(1, query.MaxInstances))], traceId, value, service);
+        }, cancellationToken);
+    }
+
+    /// <summary>The service and environment filters, for a table alias such as <c>l.</c> (or none).</summary>
+    private static string Scope(AlertSignalQuery query, string alias) =>
+        (query.Service is null ? "" : $" AND {alias}service = $service")
+        + (query.Environment is null ? "" : $" AND lower({alias}environment) = lower($environment)");
+
+    /// <summary>The SELECT that yields one row per occurrence: <c>t, trace_id, service, inst, value</c>.</summary>
+    private static string Occurrences(AlertSignalQuery query, List<(string, object?)> parameters)
+    {
+        if (query.Service is not null)
+        {
+            parameters.Add(("service", query.Service));
+        }
+
+        if (query.Environment is not null)
+        {
+            parameters.Add(("environment", query.Environment));
+        }
+
+        var filters = new StringBuilder(Scope(query, ""));
+
+        if (query.Signal is AlertSignal.Log)
+        {
+            parameters.Add(("minSeverity", query.MinSeverity));
+            return $"""
+                SELECT time_ns AS t, trace_id, service, coalesce(instance, service) AS inst, severity_number::DOUBLE AS value
+                FROM logs
+                WHERE tenant_id = $tenant AND time_ns >= $from AND time_ns < $to AND severity_number >= $minSeverity{filters}
+                """;
+        }
+
+        if (query.Endpoint is not null)
+        {
+            filters.Append(" AND name = $endpoint");
+            parameters.Add(("endpoint", query.Endpoint));
+        }
+
+        if (query.MinDurationMs is { } minMs && query.Signal is not (AlertSignal.Exception or AlertSignal.ExcessiveSql or AlertSignal.ExcessiveRows or AlertSignal.ServerError))
+        {
+            filters.Append(" AND duration_ns >= $minDuration");
+            parameters.Add(("minDuration", (long)(minMs * 1e6)));
+        }
+
+        if (query.Host is not null)
+        {
+            filters.Append(" AND server_address = $host");
+            parameters.Add(("host", query.Host));
+        }
+
+        const string Span = "SELECT start_ns AS t, trace_id, service, coalesce(instance, service) AS inst";
+        const string Window = "tenant_id = $tenant AND start_ns >= $from AND start_ns < $to";
+        switch (query.Signal)
+        {
+            case AlertSignal.SlowSql:
+                return $"{Span}, duration_ns / 1e6 AS value FROM spans WHERE {Window} AND {DbPredicate}{filters}";
+            case AlertSignal.DbConnectionWait:
+                return $"{Span}, duration_ns / 1e6 AS value FROM spans WHERE {Window} AND {ConnectionWaitPredicate}{filters}";
+            case AlertSignal.ExternalDelay:
+                return $"""
+                    {Span}, duration_ns / 1e6 AS value FROM spans
+                    WHERE {Window} AND kind = 3 AND NOT {DbPredicate}
+                      AND (http_method IS NOT NULL OR url IS NOT NULL OR server_address IS NOT NULL){filters}
+                    """;
+            case AlertSignal.ServerError:
+                return $"{Span}, duration_ns / 1e6 AS value FROM spans WHERE {Window} AND kind = 2 AND {ErrorPredicate}{filters}";
+            case AlertSignal.SlowServer:
+                return $"{Span}, duration_ns / 1e6 AS value FROM spans WHERE {Window} AND kind = 2{filters}";
+            case AlertSignal.ExcessiveRows:
+                parameters.Add(("minRows", query.MinCount ?? 1));
+                return $"""
+                    SELECT * FROM (
+                        {Span}, TRY_CAST(string_split(attr_values, chr(31))[list_position(string_split(attr_keys, chr(31)), 'db.response.returned_rows')] AS DOUBLE) AS value
+                        FROM spans
+                        WHERE {Window} AND {DbPredicate} AND attr_keys LIKE '%db.response.returned_rows%'{filters})
+                    WHERE value >= $minRows
+                    """;
+            case AlertSignal.ExcessiveSql:
+                parameters.Add(("minStatements", query.MinCount ?? 1));
+                return $"""
+                    SELECT max(start_ns) AS t, trace_id, any_value(service) AS service, any_value(coalesce(instance, service)) AS inst, count(*)::DOUBLE AS value
+                    FROM spans
+                    WHERE {Window} AND {DbPredicate}{filters}
+                    GROUP BY trace_id
+                    HAVING count(*) >= $minStatements
+                    """;
+            case AlertSignal.Exception:
+                var type = "";
+                if (query.ExceptionType is not null)
+                {
+                    // The simple name matches the qualified one: "SQLException" matches "java.sql.SQLException".
+                    type = " AND (exception_type = $exceptionType OR exception_type LIKE '%.' || $exceptionType)";
+                    parameters.Add(("exceptionType", query.ExceptionType));
+                }
+
+                var spanPredicate = query.ExceptionType is null ? ErrorPredicate : "exception_type IS NOT NULL";
+
+                // A log record written inside a span that already shows the exception is the same occurrence.
+                return $"""
+                    {Span}, duration_ns / 1e6 AS value FROM spans WHERE {Window} AND {spanPredicate}{type}{filters}
+                    UNION ALL
+                    SELECT l.time_ns, l.trace_id, l.service, coalesce(l.instance, l.service), 0.0
+                    FROM logs l
+                    WHERE l.tenant_id = $tenant AND l.time_ns >= $from AND l.time_ns < $to AND l.severity_number >= 17
+                      AND l.exception_type IS NOT NULL{type.Replace("exception_type", "l.exception_type", StringComparison.Ordinal)}{Scope(query, "l.")}
+                      AND NOT EXISTS (
+                          SELECT 1 FROM spans s
+                          WHERE s.tenant_id = $tenant AND s.start_ns >= $from - 3600000000000 AND s.start_ns < $to
+                            AND s.trace_id = l.trace_id AND s.span_id = l.span_id AND s.exception_type IS NOT NULL)
+                    """;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(query), query.Signal, "Unknown alert signal.");
+        }
+    }
+}

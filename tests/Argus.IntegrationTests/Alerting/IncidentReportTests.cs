@@ -1,0 +1,252 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Argus.IntegrationTests.Ai;
+
+namespace Argus.IntegrationTests.Alerting;
+
+/// <summary>
+/// For each incident kind: telemetry goes in over OTLP, the rule fires, and one report results with four sections,
+/// findings that name the right statement, table, CRUD kind, host or exception, and a delivery to the webhook channel.
+/// Each kind runs with the built-in analyst and with an LLM (a fake OpenAI vendor answering in the report schema).
+/// </summary>
+public sealed class IncidentReportTests(AlertingFixture fixture) : IClassFixture<AlertingFixture>
+{
+    private const string LlmSummary = "LLM: the orders query dominates the response time.";
+
+    private static readonly string LlmReport = new JsonObject
+    {
+        ["summary"] = LlmSummary,
+        ["transaction"] = "GET /api/orders/42 on pod-1 took 9.2 s, 8.5 s of it in SQL.",
+        ["profileAnalysis"] = new JsonArray("SQL #3 took 8,500 ms (92 %) reading orders and order_items (SELECT)."),
+        ["actionPlan"] = new JsonArray("Add an index on orders.customer_id.", "Check the query plan."),
+        ["operatingNormally"] = false,
+    }.ToJsonString();
+
+    private static int _runs;
+
+    public static TheoryData<string, bool> Cases()
+    {
+        var data = new TheoryData<string, bool>();
+        foreach (var kind in IncidentScenario.All.Keys)
+        {
+            data.Add(kind, false);
+            data.Add(kind, true);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task A_firing_rule_yields_one_four_section_report_with_the_right_findings(string kind, bool withLlm)
+    {
+        var scenario = IncidentScenario.All[kind];
+        var run = Interlocked.Increment(ref _runs);
+        var service = $"svc-{kind.Replace('_', '-')}-{run}";
+        var instance = $"prod-{service}-pod-6945c568-2ghw8";
+        if (withLlm)
+        {
+            fixture.Fake.Text = LlmReport;
+            await fixture.SetAnalyzerChainAsync(("oai", "ok-report"), ("argus", "argus-analyst-1"));
+        }
+        else
+        {
+            await fixture.SetAnalyzerChainAsync(("argus", "argus-analyst-1"));
+        }
+
+        var rule = scenario.Rule.DeepClone().AsObject();
+        rule["name"] = $"Rule-{kind}-{run}";
+        rule["service"] = service;
+        var ruleId = await fixture.CreateRuleAsync(rule);
+        foreach (var body in scenario.Traces(service, instance))
+        {
+            await fixture.SendTracesAsync(body);
+        }
+
+        var incidents = await fixture.IncidentsOfAsync(ruleId);
+        var id = incidents[0].GetProperty("id").GetString()!;
+        var incident = await fixture.Server.GetJsonAsync($"api/incidents/{id}");
+
+        // The classic alert text and the four sections, each list at most three points.
+        var alertText = incident.GetProperty("alertText").GetString()!;
+        Assert.Contains($"Rule Name: {rule["name"]}", alertText, StringComparison.Ordinal);
+        Assert.Contains("occurred", alertText, StringComparison.Ordinal);
+        Assert.Contains($"{instance}:", alertText, StringComparison.Ordinal);
+        var text = incident.GetProperty("reportText").GetString()!;
+        foreach (var title in new[] { "[Summary]", "[Transaction]", "[Profile analysis]", "[Action plan]" })
+        {
+            Assert.Contains(title, text, StringComparison.Ordinal);
+        }
+
+        var report = incident.GetProperty("report");
+        Assert.InRange(report.GetProperty("profileAnalysis").GetArrayLength(), 0, 3);
+        Assert.InRange(report.GetProperty("actionPlan").GetArrayLength(), 1, 3);
+
+        // The findings are measured, whoever wrote the text.
+        var findings = incident.GetProperty("findings").GetRawText();
+        Assert.Contains($"\"kind\":\"{scenario.ExpectedFinding}\"", findings, StringComparison.Ordinal);
+        foreach (var expected in scenario.ExpectedTexts)
+        {
+            Assert.Contains(expected, findings, StringComparison.Ordinal);
+        }
+
+        if (withLlm)
+        {
+            Assert.False(incident.GetProperty("builtIn").GetBoolean());
+            Assert.Equal("ok-report", incident.GetProperty("model").GetString());
+            Assert.Contains(LlmSummary, text, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.True(incident.GetProperty("builtIn").GetBoolean());
+            Assert.Equal("argus", incident.GetProperty("provider").GetString());
+        }
+
+        // Handed to the rule's channel: the webhook received the report with its incident id.
+        await Infrastructure.ArgusTestServer.EventuallyAsync(
+            () => Task.FromResult(fixture.Hook.Requests.Any(r => Encoding.UTF8.GetString(r.Body).Contains(id, StringComparison.Ordinal))),
+            found => found, $"the webhook delivery of {id}");
+
+        // Produced once: the rule keeps firing on later evaluations without another report.
+        await Task.Delay(2_500);
+        var again = (await fixture.Server.GetJsonAsync($"api/incidents?rule={ruleId}")).GetProperty("incidents").GetArrayLength();
+        Assert.Equal(1, again);
+        var alerts = await fixture.Server.GetJsonAsync($"api/alerts?rule={ruleId}");
+        var alert = Assert.Single(alerts.GetProperty("alerts").EnumerateArray());
+        Assert.Equal("firing", alert.GetProperty("state").GetString());
+        Assert.Equal(id, alert.GetProperty("incidentId").GetString());
+    }
+
+    [Theory]
+    [InlineData("json-bad")]
+    [InlineData("http-500")]
+    [InlineData("refuse")]
+    public async Task A_broken_or_down_llm_still_yields_a_report_from_the_next_link(string model)
+    {
+        var run = Interlocked.Increment(ref _runs);
+        var service = $"svc-fallback-{run}";
+        await fixture.SetAnalyzerChainAsync(("oai", model), ("argus", "argus-analyst-1"));
+        var rule = IncidentScenario.All["slow_sql"].Rule.DeepClone().AsObject();
+        rule["name"] = $"Fallback-{run}";
+        rule["service"] = service;
+        var ruleId = await fixture.CreateRuleAsync(rule);
+        foreach (var body in IncidentScenario.All["slow_sql"].Traces(service, "pod-1"))
+        {
+            await fixture.SendTracesAsync(body);
+        }
+
+        var incidents = await fixture.IncidentsOfAsync(ruleId);
+        var incident = await fixture.Server.GetJsonAsync($"api/incidents/{incidents[0].GetProperty("id").GetString()}");
+        Assert.True(incident.GetProperty("builtIn").GetBoolean());
+        Assert.Contains("[Profile analysis]", incident.GetProperty("reportText").GetString()!, StringComparison.Ordinal);
+        Assert.Contains("\"stepIndex\":3", incident.GetProperty("findings").GetRawText(), StringComparison.Ordinal);
+
+        // The call log shows the failed link and the one that served.
+        var callId = incident.GetProperty("callId").GetString();
+        Assert.False(string.IsNullOrEmpty(callId));
+        Assert.True(fixture.Fake.CountFor(model) >= 1);
+    }
+
+    [Fact]
+    public async Task Every_llm_down_and_no_builtin_link_still_yields_the_deterministic_report()
+    {
+        var run = Interlocked.Increment(ref _runs);
+        var service = $"svc-down-{run}";
+        await fixture.SetAnalyzerChainAsync(("dead", "any-model"));
+        var rule = IncidentScenario.All["external_delay"].Rule.DeepClone().AsObject();
+        rule["name"] = $"Down-{run}";
+        rule["service"] = service;
+        var ruleId = await fixture.CreateRuleAsync(rule);
+        foreach (var body in IncidentScenario.All["external_delay"].Traces(service, "pod-1"))
+        {
+            await fixture.SendTracesAsync(body);
+        }
+
+        var incidents = await fixture.IncidentsOfAsync(ruleId);
+        var incident = await fixture.Server.GetJsonAsync($"api/incidents/{incidents[0].GetProperty("id").GetString()}");
+        Assert.True(incident.GetProperty("builtIn").GetBoolean());
+        Assert.False(string.IsNullOrEmpty(incident.GetProperty("gatewayError").GetString()));
+        Assert.Contains("payments.example.com", incident.GetProperty("reportText").GetString()!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Korean_reports_use_the_korean_section_titles()
+    {
+        var run = Interlocked.Increment(ref _runs);
+        var service = $"svc-ko-{run}";
+        await fixture.SetAnalyzerChainAsync(("argus", "argus-analyst-1"));
+        var rule = IncidentScenario.All["slow_sql"].Rule.DeepClone().AsObject();
+        rule["name"] = $"Korean-{run}";
+        rule["service"] = service;
+        rule["language"] = "ko";
+        var ruleId = await fixture.CreateRuleAsync(rule);
+        foreach (var body in IncidentScenario.All["slow_sql"].Traces(service, "pod-1"))
+        {
+            await fixture.SendTracesAsync(body);
+        }
+
+        var incidents = await fixture.IncidentsOfAsync(ruleId);
+        var incident = await fixture.Server.GetJsonAsync($"api/incidents/{incidents[0].GetProperty("id").GetString()}");
+        var text = incident.GetProperty("reportText").GetString()!;
+        foreach (var title in new[] { "[요약]", "[트랜잭션]", "[프로파일 분석]", "[조치 방안]" })
+        {
+            Assert.Contains(title, text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Muted_rules_record_alerts_without_reports_and_rules_resolve()
+    {
+        var run = Interlocked.Increment(ref _runs);
+        var service = $"svc-muted-{run}";
+        var rule = IncidentScenario.All["slow_sql"].Rule.DeepClone().AsObject();
+        rule["name"] = $"Muted-{run}";
+        rule["service"] = service;
+        rule["window"] = "00:00:20";
+        var ruleId = await fixture.CreateRuleAsync(rule);
+        await fixture.PostJsonAsync($"api/alert-rules/{ruleId}/mute", new JsonObject { ["for"] = "01:00:00" });
+        foreach (var body in IncidentScenario.All["slow_sql"].Traces(service, "pod-1"))
+        {
+            await fixture.SendTracesAsync(body);
+        }
+
+        var alert = await Infrastructure.ArgusTestServer.EventuallyAsync(
+            async () => (await fixture.Server.GetJsonAsync($"api/alerts?rule={ruleId}")).GetProperty("alerts").EnumerateArray().ToArray(),
+            list => list.Length == 1, "the muted alert");
+        Assert.Equal("muted", alert[0].GetProperty("suppressed").GetString());
+        var status = await fixture.Server.GetJsonAsync($"api/alert-rules/{ruleId}");
+        Assert.Equal("muted", status.GetProperty("status").GetString());
+
+        // The spans leave the 20-second window: the alert resolves.
+        await Infrastructure.ArgusTestServer.EventuallyAsync(
+            async () => (await fixture.Server.GetJsonAsync($"api/alerts?rule={ruleId}&state=resolved")).GetProperty("alerts").GetArrayLength(),
+            n => n == 1, "the alert to resolve", timeoutMs: 40_000);
+        Assert.Empty((await fixture.Server.GetJsonAsync($"api/incidents?rule={ruleId}")).GetProperty("incidents").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Invalid_rules_are_rejected_with_every_problem_listed()
+    {
+        using var client = fixture.Server.ApiClient();
+        using var response = await client.PostAsync("api/alert-rules", AlertingFixture.Json(new JsonObject
+        {
+            ["name"] = "bad/name",
+            ["kind"] = "latency",
+            ["percentile"] = 42,
+            ["window"] = "00:00:00",
+            ["language"] = "fr",
+        }));
+        Assert.Equal(400, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var errors = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");
+        foreach (var field in new[] { "name", "thresholdMs", "service", "percentile", "window", "language" })
+        {
+            Assert.True(errors.TryGetProperty(field, out _), $"no problem listed for {field}: {errors}");
+        }
+
+        using var unknownKind = await client.PostAsync("api/alert-rules", new StringContent("""{"name":"x","kind":"cpu"}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(400, (int)unknownKind.StatusCode);
+        Assert.Contains("slow_sql", await unknownKind.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+}
