@@ -10,6 +10,7 @@ return args.FirstOrDefault() switch
     "query" => await QueryLoad.RunAsync(args[1..]),
     "store-write" => await StoreWriteLoad.RunAsync(args[1..]),
     "gateway" => await Argus.Benchmarks.Gateway.GatewayLoad.RunAsync(args[1..]),
+    "incident" => await Argus.Benchmarks.Alerting.IncidentLoad.RunAsync(args[1..]),
     _ => RunBenchmarkDotNet(args),
 };
 

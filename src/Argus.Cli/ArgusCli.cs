@@ -58,6 +58,7 @@ public static class ArgusCli
         root.Subcommands.Add(LogsCommand(output));
         root.Subcommands.Add(IssuesCommand.Create(url, apiKey, output));
         root.Subcommands.Add(RolesCommand.Create(url, apiKey, output));
+        root.Subcommands.Add(IncidentsCommand.Create(url, apiKey, output));
         return root;
     }
 

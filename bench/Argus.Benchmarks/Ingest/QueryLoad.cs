@@ -12,16 +12,10 @@ namespace Argus.Benchmarks.Ingest;
 /// </summary>
 internal static class QueryLoad
 {
-    public static async Task<int> RunAsync(string[] args)
+    /// <summary>Writes <paramref name="spans"/> realistic spans between <paramref name="start"/> and <paramref name="end"/> straight into a new store.</summary>
+    public static async Task FillAsync(string dataPath, int spans, DateTimeOffset start, DateTimeOffset end)
     {
-        var spans = IngestLoad.Option(args, "--spans", 10_000_000);
-        var hours = IngestLoad.Option(args, "--hours", 24);
-        var dataPath = Path.Combine(Path.GetTempPath(), "argus-bench", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dataPath);
-        var end = DateTimeOffset.UtcNow.AddMinutes(-1);
-        var start = end.AddHours(-hours);
-
-        Console.WriteLine($"Writing {spans:N0} spans over {hours} h ...");
+        Console.WriteLine($"Writing {spans:N0} spans over {(end - start).TotalHours:F0} h ...");
         var fill = Stopwatch.StartNew();
         await using (var store = DuckDbTelemetryStore.Open(new DuckDbStoreOptions { DatabasePath = Path.Combine(dataPath, "telemetry.duckdb") }))
         {
@@ -45,6 +39,18 @@ internal static class QueryLoad
         }
 
         Console.WriteLine($"\r  done in {fill.Elapsed.TotalSeconds:F0} s; {new FileInfo(Path.Combine(dataPath, "telemetry.duckdb")).Length / (double)spans:F1} bytes per span");
+    }
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var spans = IngestLoad.Option(args, "--spans", 10_000_000);
+        var hours = IngestLoad.Option(args, "--hours", 24);
+        var dataPath = Path.Combine(Path.GetTempPath(), "argus-bench", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dataPath);
+        var end = DateTimeOffset.UtcNow.AddMinutes(-1);
+        var start = end.AddHours(-hours);
+
+        await FillAsync(dataPath, spans, start, end);
 
         await using var server = await ServerProcess.StartAsync(dataPath, "--Argus:Retention:MaxAge=30.00:00:00");
         using var api = new HttpClient { BaseAddress = server.ApiUrl, Timeout = TimeSpan.FromMinutes(2) };

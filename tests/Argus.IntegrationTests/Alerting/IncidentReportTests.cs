@@ -226,6 +226,50 @@ public sealed class IncidentReportTests(AlertingFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task The_cli_lists_and_shows_incidents()
+    {
+        var run = Interlocked.Increment(ref _runs);
+        var service = $"svc-cli-{run}";
+        await fixture.SetAnalyzerChainAsync(("argus", "argus-analyst-1"));
+        var rule = IncidentScenario.All["exception"].Rule.DeepClone().AsObject();
+        rule["name"] = $"Cli-{run}";
+        rule["service"] = service;
+        var ruleId = await fixture.CreateRuleAsync(rule);
+        foreach (var body in IncidentScenario.All["exception"].Traces(service, "pod-1"))
+        {
+            await fixture.SendTracesAsync(body);
+        }
+
+        var id = (await fixture.IncidentsOfAsync(ruleId))[0].GetProperty("id").GetString()!;
+        var url = fixture.Server.ApiUrl.ToString();
+        using (var output = new StringWriter())
+        using (var error = new StringWriter())
+        {
+            var code = await Argus.Cli.ArgusCli.RunAsync(["incidents", "list", "--url", url, "--api-key", Infrastructure.ArgusTestServer.AdminKey, "--service", service], output, error);
+            Assert.True(code == 0, error.ToString());
+            Assert.Contains(id, output.ToString(), StringComparison.Ordinal);
+        }
+
+        using (var output = new StringWriter())
+        using (var error = new StringWriter())
+        {
+            var code = await Argus.Cli.ArgusCli.RunAsync(["incidents", "show", id, "--url", url, "--api-key", Infrastructure.ArgusTestServer.AdminKey], output, error);
+            Assert.True(code == 0, error.ToString());
+            Assert.Contains($"Rule Name: Cli-{run}", output.ToString(), StringComparison.Ordinal);
+            Assert.Contains("[Action plan]", output.ToString(), StringComparison.Ordinal);
+            Assert.Contains("SQLIntegrityConstraintViolationException", output.ToString(), StringComparison.Ordinal);
+        }
+
+        using (var output = new StringWriter())
+        using (var error = new StringWriter())
+        {
+            var code = await Argus.Cli.ArgusCli.RunAsync(["incidents", "show", "inc_missing", "--url", url, "--api-key", Infrastructure.ArgusTestServer.AdminKey], output, error);
+            Assert.NotEqual(0, code);
+            Assert.Single(error.ToString().Trim().Split('\n'));
+        }
+    }
+
+    [Fact]
     public async Task Invalid_rules_are_rejected_with_every_problem_listed()
     {
         using var client = fixture.Server.ApiClient();
