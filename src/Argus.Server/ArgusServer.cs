@@ -4,6 +4,7 @@ using Argus.Otlp;
 using Argus.Server.Ai;
 using Argus.Server.Alerting;
 using Argus.Server.Api;
+using Argus.Server.ChangeTracking;
 using Argus.Server.Configuration;
 using Argus.Server.Ingest;
 using Argus.Server.Issues;
@@ -68,6 +69,7 @@ public static class ArgusServer
         builder.Services.AddArgusAi(builder.Configuration);
         builder.Services.AddArgusAlerting(builder.Configuration);
         builder.Services.AddArgusChannels(builder.Configuration);
+        builder.Services.AddArgusChangeTracking(builder.Configuration);
         builder.Services.AddHostedService<DemoHostedService>();
 
         // Last, so that callers (tests, embedders) can replace any registration above.
@@ -92,6 +94,7 @@ public static class ArgusServer
         api.MapIssuesApi();
         api.MapAlerting();
         api.MapChannelsApi();
+        api.MapDeploymentsApi();
         app.MapOtlpGrpc().OnListener(ListenerKind.OtlpGrpc).RequireAuthorization(ArgusPolicies.Ingest);
         app.MapOtlpHttp().OnListener(ListenerKind.OtlpHttp).RequireAuthorization(ArgusPolicies.Ingest);
         return app;

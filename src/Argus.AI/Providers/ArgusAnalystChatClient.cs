@@ -46,10 +46,7 @@ internal sealed class ArgusAnalystChatClient(IEnumerable<IBuiltInRoleAnalyst>? a
         }
         else if (options?.ResponseFormat is ChatResponseFormatJson { Schema: { } schema })
         {
-            var node = role == BuiltInRoles.ChangeTracker
-                ? ChangeTrackerReport(variables, lastUser)
-                : ExampleOf(schema, 0) ?? new JsonObject();
-            text = node.ToJsonString();
+            text = (ExampleOf(schema, 0) ?? new JsonObject()).ToJsonString();
         }
         else
         {
@@ -90,80 +87,6 @@ internal sealed class ArgusAnalystChatClient(IEnumerable<IBuiltInRoleAnalyst>? a
 
     private static string Summarise(IReadOnlyDictionary<string, string> variables) =>
         variables.Count == 0 ? "no structured input" : string.Join("; ", variables.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => $"{v.Key} = {v.Value}"));
-
-    /// <summary>
-    /// The change tracker's report from <c>applications</c>: a JSON array of
-    /// <c>{ "name", "applicationId", "transactions", "alerts", "issues" }</c> where the three counts are what
-    /// degraded after the change. An application with none is STABLE, one kind MOSTLY_STABLE, more UNSTABLE.
-    /// </summary>
-    private static JsonObject ChangeTrackerReport(IReadOnlyDictionary<string, string> variables, string lastUser)
-    {
-        JsonNode? input = null;
-        try
-        {
-            if (variables.TryGetValue("applications", out var apps))
-            {
-                input = JsonNode.Parse(apps);
-            }
-            else if (lastUser.TrimStart().StartsWith('{') || lastUser.TrimStart().StartsWith('['))
-            {
-                input = JsonNode.Parse(lastUser);
-                input = input is JsonObject o && o["applications"] is { } a ? a : input;
-            }
-        }
-        catch (JsonException)
-        {
-            input = null;
-        }
-
-        var applications = new JsonArray();
-        var worst = 0;
-        var changed = 0;
-        foreach (var app in (input as JsonArray ?? []).OfType<JsonObject>())
-        {
-            var metrics = new JsonArray();
-            foreach (var (field, metric) in new[] { ("transactions", "TRANSACTION"), ("alerts", "ALERT"), ("issues", "ISSUE") })
-            {
-                if (Number(app[field]) > 0)
-                {
-                    metrics.Add(metric);
-                }
-            }
-
-            var severity = Math.Min(metrics.Count, 2);
-            worst = Math.Max(worst, severity);
-            changed += severity > 0 ? 1 : 0;
-            applications.Add(new JsonObject
-            {
-                ["name"] = app["name"]?.ToString() ?? "unknown",
-                ["applicationId"] = Number(app["applicationId"]),
-                ["state"] = StateName(severity),
-                ["metric"] = metrics,
-                ["comment"] = severity == 0
-                    ? "No degradation after the change."
-                    : $"Degraded after the change: {string.Join(", ", metrics.Select(m => m!.ToString().ToLowerInvariant()))}.",
-            });
-        }
-
-        return new JsonObject
-        {
-            ["applications"] = applications,
-            ["state"] = StateName(worst),
-            ["comment"] = $"{Label} {changed} of {applications.Count} applications degraded after the change.",
-        };
-    }
-
-    private static string StateName(int severity) => severity switch
-    {
-        0 => "STABLE",
-        1 => "MOSTLY_STABLE",
-        _ => "UNSTABLE",
-    };
-
-    private static double Number(JsonNode? node) =>
-        node is JsonValue v && (v.TryGetValue<double>(out var d) || (v.TryGetValue<string>(out var s) && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out d)))
-            ? d
-            : 0;
 
     /// <summary>The smallest instance of a schema: what the analyst answers for a schema it has no logic for.</summary>
     internal static JsonNode? ExampleOf(JsonElement schema, int depth)

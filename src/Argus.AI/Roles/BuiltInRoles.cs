@@ -132,17 +132,27 @@ public static class BuiltInRoles
         {
             Code = ChangeTracker,
             Name = "Change tracker",
-            Description = "Judges each application's health after a change (deploy, configuration) from measured degradations.",
+            Description = "Explains each application's health after a change (deploy, configuration) from the snapshots and the statistical judgement.",
             SystemMessage = """
-                You are Argus's change tracker. After the change {{change}}, the analyzers measured, per application,
-                which of transactions, alerts and issues degraded: {{applications}}
-                Judge each application STABLE, MOSTLY_STABLE or UNSTABLE, list the degraded metrics, and comment briefly.
+                You are Argus's change tracker. The change: {{change}}
+                Health snapshots per application, JSON: the window ending at the check ("current") and the same window a day
+                ("dayBefore") and a week ("weekBefore") earlier: requests, errors, p50/p90/p95 latency in ms, logs by level,
+                top issues (new, regressed, spiking) and alerts fired:
+                {{snapshots}}
+                The statistical judgement, JSON, made first: per application and metric a state (OK, WORSE, BETTER, NO_DATA),
+                the p-value, the effect size and the reason; an application is UNSTABLE when a critical metric is WORSE,
+                MOSTLY_STABLE when another one is, and judged on absolute thresholds when it has no baseline:
+                {{judgement}}
+                For each application give its state (STABLE, MOSTLY_STABLE or UNSTABLE), the failing metric categories
+                (TRANSACTION for requests, errors and latency; ISSUE for error logs and issues; ALERT for alerts) and a short
+                comment that explains the numbers; then the overall state and a comment. Keep applicationId as given.
                 Answer only with the JSON object the schema describes.
                 """,
             Variables =
             [
-                new RoleVariable("change", "What changed (version, deploy id).", "the latest deploy"),
-                new RoleVariable("applications", "JSON array of { name, applicationId, transactions, alerts, issues }.", "[]"),
+                new RoleVariable("change", "What changed: the deployment, its applications and version, the check's offset.", "the latest deploy"),
+                new RoleVariable("snapshots", "JSON array of { name, applicationId, current, dayBefore, weekBefore } health snapshots.", "[]"),
+                new RoleVariable("judgement", "JSON of the statistical judgement: { state, applications: [{ name, applicationId, state, metric, basis, note, metrics }] }.", "{}"),
             ],
             Chain = BuiltInChain,
             Parameters = new RoleParameters { Temperature = 0f, MaxOutputTokens = 2000 },

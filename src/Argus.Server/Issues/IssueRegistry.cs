@@ -20,7 +20,7 @@ internal sealed record IssueInfo(
 /// issues by <see cref="MaxIssuesPerTenant"/>, least recently seen evicted first) and saved to the data folder, so
 /// template ids and first-seen times survive restarts. Thread-safe: ingest requests tag records concurrently.
 /// </summary>
-internal sealed class IssueRegistry
+internal sealed class IssueRegistry : Argus.Core.Issues.IIssueCatalog
 {
     public const int MaxIssuesPerTenant = 50_000;
 
@@ -83,6 +83,13 @@ internal sealed class IssueRegistry
             return tenant.Issues.GetValueOrDefault(id);
         }
     }
+
+    /// <inheritdoc />
+    Argus.Core.Issues.IssueIdentity? Argus.Core.Issues.IIssueCatalog.Find(string tenantId, ulong issueId) => Identity(Find(tenantId, issueId));
+
+    /// <summary>The registry's record in the shape the rest of Argus reads.</summary>
+    public static Argus.Core.Issues.IssueIdentity? Identity(IssueInfo? info) =>
+        info is null ? null : new(info.Id, info.Kind, info.Title, info.ExceptionType, info.MaxSeverity, info.FirstSeen, info.LastSeen);
 
     private TenantIssues Tenant(string tenantId)
     {

@@ -36,9 +36,6 @@ internal sealed record IssueDetailResponse(IssueItem Issue, double StepSeconds, 
 /// <summary><c>/api/issues</c>: errors and log lines grouped into issues, ranked over a window against a baseline.</summary>
 internal static class IssuesApi
 {
-    /// <summary>A spike needs at least this many occurrences, twice the baseline, and three standard deviations above it.</summary>
-    private const int SpikeMinimum = 10;
-
     /// <summary>WARN and above count as issues by default (records with an exception always do).</summary>
     private const int DefaultMinSeverity = 13;
 
@@ -139,16 +136,7 @@ internal static class IssuesApi
     private static IssueItem ToItem(string tenant, IssueCounts c, IssueRegistry registry, TimeRange baseline, DateTimeOffset since, double scale)
     {
         var info = registry.Find(tenant, c.IssueId);
-        var firstSeen = info is null || c.FirstInWindow < info.FirstSeen ? c.FirstInWindow : info.FirstSeen;
-        var lastSeen = info is null || c.LastInWindow > info.LastSeen ? c.LastInWindow : info.LastSeen;
-        var expected = c.BaselineCount * scale;
-        var isNew = firstSeen >= since;
-
-        // Regressed: known from before the baseline, silent during it, back now.
-        var regressed = !isNew && c.BaselineCount == 0 && c.Count > 0 && firstSeen < baseline.From;
-
-        // Spiking: well above its own baseline, by size and by a Poisson-style margin.
-        var spiking = c.Count >= SpikeMinimum && c.Count >= 2 * expected && (c.Count - expected) / Math.Sqrt(expected + 1) >= 3;
+        var trend = IssueTrend.Of(c, IssueRegistry.Identity(info), baseline, since, scale);
         return new IssueItem(
             c.IssueId.ToString("x16", CultureInfo.InvariantCulture),
             info?.Kind ?? IssueTaggingSink.KindLog,
@@ -157,14 +145,14 @@ internal static class IssuesApi
             SeverityLevels.NameOf(Math.Max(c.MaxSeverity, info?.MaxSeverity ?? 0)),
             c.Count,
             c.BaselineCount,
-            c.Count - (long)Math.Round(expected),
-            firstSeen,
-            lastSeen,
+            c.Count - (long)Math.Round(trend.Expected),
+            trend.FirstSeen,
+            trend.LastSeen,
             c.Services,
             c.Instances,
             c.SampleTraceId,
             info?.Sample,
-            new IssueFlags(isNew, regressed, spiking));
+            new IssueFlags(trend.New, trend.Regressed, trend.Spiking));
     }
 
 }

@@ -37,6 +37,7 @@ internal sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbConte
         Ai.MaskingSettingsModel.Configure(modelBuilder);
         Ai.ProviderModel.Configure(modelBuilder);
         Notifications.NotificationModel.Configure(modelBuilder);
+        ChangeTracking.ChangeTrackingModel.Configure(modelBuilder);
     }
 }
 

@@ -1,0 +1,284 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Argus.Operations.ChangeTracking;
+using Argus.Server.Api;
+using Argus.Server.Tenancy;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace Argus.Server.ChangeTracking;
+
+/// <summary>A deployment with its timeline of checks and the gate's current answer.</summary>
+internal sealed record DeploymentResponse(Deployment Deployment, IReadOnlyList<DeploymentCheck> Checks, GateAnswer Gate);
+
+internal sealed record DeploymentListResponse(IReadOnlyList<Deployment> Deployments);
+
+/// <summary>The body of <c>/start</c> and <c>/finish</c> (all optional).</summary>
+internal sealed record DeploymentStepRequest(DateTimeOffset? At, bool? Failed);
+
+/// <summary>What the GitHub receiver did.</summary>
+internal sealed record GitHubWebhookResult(string Outcome, string? DeploymentId);
+
+/// <summary>Source-generated JSON for the deployments API (appended to the API's resolver chain).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
+[JsonSerializable(typeof(DeploymentResponse))]
+[JsonSerializable(typeof(DeploymentListResponse))]
+[JsonSerializable(typeof(DeploymentStepRequest))]
+[JsonSerializable(typeof(DeploymentRequest))]
+[JsonSerializable(typeof(DeploymentCheck))]
+[JsonSerializable(typeof(GateAnswer))]
+[JsonSerializable(typeof(GitHubWebhookResult))]
+internal sealed partial class DeploymentsJsonContext : JsonSerializerContext;
+
+/// <summary><c>/api/deployments</c> (scoped to the caller's tenant) and the GitHub <c>deployment_status</c> receiver.</summary>
+internal static partial class DeploymentsApi
+{
+    private const int MaxBodyBytes = 64 * 1024;
+
+    /// <summary>GitHub's payloads can be large (the repository object); beyond this the receiver answers 413.</summary>
+    private const int MaxWebhookBytes = 1024 * 1024;
+
+    public static RouteGroupBuilder MapDeploymentsApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/deployments");
+        group.MapPost("", CreateAsync).RequireAuthorization(ArgusPolicies.Ingest);
+        group.MapGet("", ListAsync).RequireAuthorization(ArgusPolicies.Read);
+        group.MapGet("/{id}", GetAsync).RequireAuthorization(ArgusPolicies.Read);
+        group.MapGet("/{id}/gate", GateAsync).RequireAuthorization(ArgusPolicies.Read);
+        group.MapPost("/{id}/start", (string id, HttpRequest request, ClaimsPrincipal user, DeploymentService service, IDeploymentStore store, CancellationToken ct)
+            => StepAsync(id, request, user, service, store, finish: false, ct)).RequireAuthorization(ArgusPolicies.Ingest);
+        group.MapPost("/{id}/finish", (string id, HttpRequest request, ClaimsPrincipal user, DeploymentService service, IDeploymentStore store, CancellationToken ct)
+            => StepAsync(id, request, user, service, store, finish: true, ct)).RequireAuthorization(ArgusPolicies.Ingest);
+        group.MapPost("/{id}/checks/{offset}/run", RunCheckAsync).RequireAuthorization(ArgusPolicies.Admin);
+        api.MapPost("/webhooks/github", GitHubAsync).AllowAnonymous();
+        return api;
+    }
+
+    private static async Task<IResult> CreateAsync(HttpRequest request, ClaimsPrincipal user, DeploymentService service, IDeploymentStore store, CancellationToken ct)
+    {
+        var (body, error) = await ReadAsync(request, DeploymentsJsonContext.Default.DeploymentRequest, ct);
+        if (body is null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [error!] }, "The deployment could not be read.");
+        }
+
+        var (deployment, problems) = await service.CreateAsync(user.Tenant(), body, "api", null, ct);
+        if (deployment is null)
+        {
+            return TypedResults.ValidationProblem(problems, "The deployment has problems; all are listed.");
+        }
+
+        return TypedResults.Created($"/api/deployments/{deployment.Id}", await DescribeAsync(deployment, store, ct));
+    }
+
+    private static async Task<Ok<DeploymentListResponse>> ListAsync(string? application, string? limit, ClaimsPrincipal user, IDeploymentStore store, TimeProvider time, CancellationToken ct)
+    {
+        var max = new QueryParameters(time).Limit(limit, 50, 500);
+        return TypedResults.Ok(new DeploymentListResponse(await store.ListDeploymentsAsync(user.Tenant(), application, max, ct)));
+    }
+
+    private static async Task<Results<Ok<DeploymentResponse>, ProblemHttpResult>> GetAsync(string id, ClaimsPrincipal user, IDeploymentStore store, CancellationToken ct)
+    {
+        var deployment = await store.GetDeploymentAsync(user.Tenant(), id, ct);
+        return deployment is null ? NotFound(id) : TypedResults.Ok(await DescribeAsync(deployment, store, ct));
+    }
+
+    private static async Task<Results<Ok<GateAnswer>, ProblemHttpResult>> GateAsync(string id, ClaimsPrincipal user, IDeploymentStore store, CancellationToken ct)
+    {
+        var deployment = await store.GetDeploymentAsync(user.Tenant(), id, ct);
+        return deployment is null ? NotFound(id) : TypedResults.Ok(DeploymentService.Gate(deployment, await store.GetChecksAsync(deployment.TenantId, id, ct)));
+    }
+
+    private static async Task<IResult> StepAsync(string id, HttpRequest request, ClaimsPrincipal user, DeploymentService service, IDeploymentStore store, bool finish, CancellationToken ct)
+    {
+        DeploymentStepRequest? body = new(null, null);
+        if (request.ContentLength is > 0)
+        {
+            (body, var error) = await ReadAsync(request, DeploymentsJsonContext.Default.DeploymentStepRequest, ct);
+            if (body is null)
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [error!] });
+            }
+        }
+
+        var tenant = user.Tenant();
+        var deployment = finish
+            ? await service.FinishAsync(tenant, id, body.At, body.Failed ?? false, ct)
+            : await service.StartAsync(tenant, id, body.At, ct);
+        return deployment is null ? NotFound(id) : TypedResults.Ok(await DescribeAsync(deployment, store, ct));
+    }
+
+    private static async Task<IResult> RunCheckAsync(string id, string offset, ClaimsPrincipal user, DeploymentService service, CancellationToken ct)
+    {
+        if (ChangeTrackingOptions.ParseOffset(offset) is not { } span)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["offset"] = [$"'{offset}' is not an offset such as -30m, +10m (write %2B10m or 10m), +1h or +1d."] });
+        }
+
+        var check = await service.RunCheckAsync(user.Tenant(), id, span, ct);
+        return check is null ? NotFound(id) : TypedResults.Ok(check);
+    }
+
+    /// <summary>
+    /// GitHub's <c>deployment_status</c> event: queued/pending plans the deployment, in_progress starts it, success
+    /// finishes it, failure/error finishes it as failed. The body's HMAC-SHA256 (<c>X-Hub-Signature-256</c>) must match
+    /// the configured secret; the receiver is off (404) without one.
+    /// </summary>
+    private static async Task<IResult> GitHubAsync(
+        HttpRequest request, DeploymentService service, IDeploymentStore store, IOptions<ChangeTrackingOptions> options, ILoggerFactory loggers, CancellationToken ct)
+    {
+        var o = options.Value;
+        var logger = loggers.CreateLogger(typeof(DeploymentsApi));
+        if (string.IsNullOrEmpty(o.GitHubSecret))
+        {
+            return TypedResults.Problem("The GitHub receiver is off: set Argus:ChangeTracking:GitHubSecret.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+        }
+
+        if (request.ContentLength > MaxWebhookBytes)
+        {
+            return TypedResults.Problem($"The body is larger than {MaxWebhookBytes} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge);
+        }
+
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, ct);
+        var bytes = buffer.ToArray();
+        if (bytes.Length > MaxWebhookBytes)
+        {
+            return TypedResults.Problem($"The body is larger than {MaxWebhookBytes} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge);
+        }
+
+        var signature = request.Headers["X-Hub-Signature-256"].ToString();
+        var expected = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(o.GitHubSecret), bytes));
+        if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(signature), Encoding.ASCII.GetBytes(expected)))
+        {
+            LogBadSignature(logger, request.HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+            return TypedResults.Problem("X-Hub-Signature-256 is missing or does not match the body.", statusCode: StatusCodes.Status401Unauthorized, title: "Bad signature");
+        }
+
+        var kind = request.Headers["X-GitHub-Event"].ToString();
+        if (kind == "ping")
+        {
+            return TypedResults.Ok(new GitHubWebhookResult("pong", null));
+        }
+
+        if (kind != "deployment_status")
+        {
+            return TypedResults.Accepted((string?)null, new GitHubWebhookResult($"ignored event '{kind}'", null));
+        }
+
+        var problems = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        DeploymentRequest? wanted = null;
+        string? externalId = null, state = null;
+        DateTimeOffset? at = null;
+        try
+        {
+            using var doc = JsonDocument.Parse(bytes);
+            var root = doc.RootElement;
+            var deployment = root.TryGetProperty("deployment", out var d) && d.ValueKind == JsonValueKind.Object ? d : default;
+            var status = root.TryGetProperty("deployment_status", out var s) && s.ValueKind == JsonValueKind.Object ? s : default;
+            var repo = root.TryGetProperty("repository", out var r) && r.ValueKind == JsonValueKind.Object ? r : default;
+            if (deployment.ValueKind != JsonValueKind.Object || status.ValueKind != JsonValueKind.Object)
+            {
+                problems["body"] = ["a deployment_status event has 'deployment' and 'deployment_status' objects."];
+            }
+            else
+            {
+                state = Text(status, "state");
+                at = DateTimeOffset.TryParse(Text(status, "created_at"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : null;
+                var repository = repo.ValueKind == JsonValueKind.Object ? Text(repo, "name") : null;
+                var apps = deployment.TryGetProperty("payload", out var payload) && payload.ValueKind == JsonValueKind.Object
+                    && payload.TryGetProperty("applications", out var list) && list.ValueKind == JsonValueKind.Array
+                    ? list.EnumerateArray().Select(a => a.GetString() ?? "").ToList()
+                    : repository is null ? [] : [repository];
+                var sha = Text(deployment, "sha");
+                var html = repo.ValueKind == JsonValueKind.Object ? Text(repo, "html_url") : null;
+                externalId = $"github:{(repo.ValueKind == JsonValueKind.Object ? Text(repo, "full_name") : "")}:{(deployment.TryGetProperty("id", out var idValue) ? idValue.GetRawText() : "")}";
+                wanted = new DeploymentRequest
+                {
+                    Applications = apps,
+                    Version = Text(deployment, "ref") ?? sha?[..Math.Min(7, sha.Length)],
+                    Environment = Text(deployment, "environment"),
+                    Commit = sha,
+                    CommitUrl = html is not null && sha is not null ? $"{html}/commit/{sha}" : null,
+                    Who = deployment.TryGetProperty("creator", out var creator) && creator.ValueKind == JsonValueKind.Object ? Text(creator, "login") : null,
+                    Description = Text(deployment, "description"),
+                };
+                if (state is not ("queued" or "pending" or "in_progress" or "success" or "failure" or "error" or "inactive"))
+                {
+                    problems["deployment_status.state"] = [$"'{state}' is not a GitHub deployment state."];
+                }
+            }
+        }
+        catch (JsonException ex)
+        {
+            problems["body"] = ["not JSON: " + ex.Message];
+        }
+
+        if (problems.Count > 0)
+        {
+            return TypedResults.ValidationProblem(problems);
+        }
+
+        var tenant = o.GitHubTenant;
+        var existing = await store.FindByExternalIdAsync(tenant, externalId!, ct);
+        if (existing is null)
+        {
+            var planned = state is "queued" or "pending";
+            var (created, createProblems) = await service.CreateAsync(
+                tenant, wanted! with { PlannedAt = planned ? at : null, StartedAt = planned ? null : at }, "github", externalId, ct);
+            if (created is null)
+            {
+                return TypedResults.ValidationProblem(createProblems);
+            }
+
+            existing = created;
+        }
+
+        var updated = state switch
+        {
+            "in_progress" => await service.StartAsync(tenant, existing.Id, at, ct),
+            "success" => await service.FinishAsync(tenant, existing.Id, at, failed: false, ct),
+            "failure" or "error" => await service.FinishAsync(tenant, existing.Id, at, failed: true, ct),
+            _ => existing,
+        };
+        return TypedResults.Ok(new GitHubWebhookResult(state!, updated?.Id));
+    }
+
+    private static string? Text(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static async Task<DeploymentResponse> DescribeAsync(Deployment deployment, IDeploymentStore store, CancellationToken ct)
+    {
+        var checks = await store.GetChecksAsync(deployment.TenantId, deployment.Id, ct);
+        return new DeploymentResponse(deployment, checks, DeploymentService.Gate(deployment, checks));
+    }
+
+    private static async Task<(T? Value, string? Error)> ReadAsync<T>(HttpRequest request, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken ct)
+        where T : class
+    {
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            return (null, $"the body is larger than {MaxBodyBytes} bytes.");
+        }
+
+        try
+        {
+            var value = await JsonSerializer.DeserializeAsync(request.Body, type, ct);
+            return value is null ? (null, "the body must be a JSON object.") : (value, null);
+        }
+        catch (JsonException ex)
+        {
+            return (null, $"the body is not valid: {ex.Message} (times are ISO 8601, e.g. 2026-06-15T12:00:00Z).");
+        }
+    }
+
+    private static ProblemHttpResult NotFound(string id) =>
+        TypedResults.Problem($"There is no deployment '{id}'.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+
+    [LoggerMessage(EventId = 5311, Level = LogLevel.Warning, Message = "GitHub webhook from {Remote} rejected: bad signature")]
+    private static partial void LogBadSignature(ILogger logger, string remote);
+}
