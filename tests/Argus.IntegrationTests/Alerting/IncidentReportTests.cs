@@ -226,6 +226,41 @@ public sealed class IncidentReportTests(AlertingFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task A_log_count_rule_reports_on_the_transaction_of_its_error_logs()
+    {
+        var run = Interlocked.Increment(ref _runs);
+        var service = $"svc-logs-{run}";
+        await fixture.SetAnalyzerChainAsync(("argus", "argus-analyst-1"));
+        var rule = new JsonObject
+        {
+            ["name"] = $"Logs-{run}",
+            ["kind"] = "log_count",
+            ["service"] = service,
+            ["threshold"] = 3,
+            ["logLevel"] = "ERROR",
+            ["window"] = "00:10:00",
+            ["evaluateEvery"] = "00:00:01",
+        };
+        var ruleId = await fixture.CreateRuleAsync(rule);
+        var body = IncidentScenario.All["slow_sql"].Traces(service, "pod-1")[0];
+        var traceId = JsonDocument.Parse(body).RootElement.GetProperty("resourceSpans")[0].GetProperty("scopeSpans")[0].GetProperty("spans")[0].GetProperty("traceId").GetString()!;
+        await fixture.SendTracesAsync(body);
+        var records = Enumerable.Range(0, 4).Select(i => Infrastructure.OtlpJson.LogRecord(
+            DateTimeOffset.UtcNow.AddSeconds(-3), 17, "ERROR", $"Query timed out after 8000 ms (attempt {i})", traceId));
+        using (var response = await fixture.Server.PostOtlpJsonAsync("logs", Infrastructure.OtlpJson.Logs(service, records)))
+        {
+            Assert.True(response.IsSuccessStatusCode);
+        }
+
+        var incidents = await fixture.IncidentsOfAsync(ruleId);
+        var incident = await fixture.Server.GetJsonAsync($"api/incidents/{incidents[0].GetProperty("id").GetString()}");
+        Assert.Equal(traceId, incident.GetProperty("traceId").GetString());
+        Assert.Contains("ERROR logs >= 3", incident.GetProperty("alertText").GetString()!, StringComparison.Ordinal);
+        Assert.Contains("occurred 4 times", incident.GetProperty("alertText").GetString()!, StringComparison.Ordinal);
+        Assert.Contains("\"kind\":\"dominant_sql\"", incident.GetProperty("findings").GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_cli_lists_and_shows_incidents()
     {
         var run = Interlocked.Increment(ref _runs);
