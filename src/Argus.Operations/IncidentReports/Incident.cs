@@ -79,9 +79,18 @@ public sealed record Incident
 /// <summary>Filters of the incident list; null means any.</summary>
 public sealed record IncidentQuery(DateTimeOffset From, DateTimeOffset To, string? Service = null, string? RuleId = null, int Limit = 50);
 
+/// <summary>A tenant's choices for its incident reports.</summary>
+/// <param name="Language">The report language (<c>en</c>, <c>ko</c>) when the rule sets none; null for the server's default.</param>
+public sealed record IncidentSettings(string? Language);
+
 /// <summary>Where incident reports live (the control-plane store).</summary>
 public interface IIncidentStore
 {
+    /// <summary>The tenant's settings; all null when it chose none.</summary>
+    Task<IncidentSettings> GetSettingsAsync(string tenantId, CancellationToken cancellationToken);
+
+    Task SaveSettingsAsync(string tenantId, IncidentSettings settings, CancellationToken cancellationToken);
+
     Task SaveAsync(Incident incident, CancellationToken cancellationToken);
 
     Task<Incident?> GetAsync(string tenantId, string id, CancellationToken cancellationToken);

@@ -52,7 +52,9 @@ public sealed partial class IncidentReporter(
         var (spans, logs) = await ReadTransactionAsync(tenant, alert.TraceId, cancellationToken);
         var profile = spans.Count > 0 ? TransactionProfileBuilder.Build(spans, logs) : null;
         var findings = profile is null ? [] : ProfileAnalyzer.Analyze(profile);
-        var language = firing.Rule?.Language ?? options.Value.DefaultLanguage;
+        var language = firing.Rule?.Language
+            ?? (await incidents.GetSettingsAsync(tenant, cancellationToken)).Language
+            ?? options.Value.DefaultLanguage;
         var subject = new AlertSubject(
             alert.RuleName, alert.Kind, alert.Service ?? profile?.Service ?? "unknown", alert.Phase ?? profile?.Environment ?? "",
             alert.Condition, alert.WindowStart, alert.WindowEnd, (int)Math.Min(alert.Occurrences, int.MaxValue),

@@ -39,6 +39,13 @@ internal sealed class IncidentEntity
     public string Json { get; set; } = "";
 }
 
+/// <summary>A tenant's incident-report settings.</summary>
+internal sealed class IncidentSettingsEntity
+{
+    public string TenantId { get; set; } = "";
+    public string? Language { get; set; }
+}
+
 /// <summary>The alerting tables of the control-plane store.</summary>
 internal static class AlertingModel
 {
@@ -76,6 +83,14 @@ internal static class AlertingModel
             e.Property(i => i.RuleId).HasMaxLength(64);
             e.HasIndex(i => new { i.TenantId, i.CreatedAtMs });
             e.HasOne<TenantEntity>().WithMany().HasForeignKey(i => i.TenantId);
+        });
+        modelBuilder.Entity<IncidentSettingsEntity>(e =>
+        {
+            e.ToTable("incident_settings");
+            e.HasKey(s => s.TenantId);
+            e.Property(s => s.TenantId).HasMaxLength(64);
+            e.Property(s => s.Language).HasMaxLength(8);
+            e.HasOne<TenantEntity>().WithMany().HasForeignKey(s => s.TenantId);
         });
     }
 }

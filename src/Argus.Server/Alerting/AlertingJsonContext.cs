@@ -17,6 +17,7 @@ namespace Argus.Server.Alerting;
 [JsonSerializable(typeof(Incident))]
 [JsonSerializable(typeof(AlertmanagerPayload))]
 [JsonSerializable(typeof(ExternalAlertsResult))]
+[JsonSerializable(typeof(IncidentSettings))]
 internal sealed partial class AlertingJsonContext : JsonSerializerContext
 {
 }

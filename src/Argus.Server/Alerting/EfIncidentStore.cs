@@ -11,6 +11,29 @@ namespace Argus.Server.Alerting;
 /// <summary>Incident reports in the control-plane store.</summary>
 internal sealed class EfIncidentStore(IDbContextFactory<ControlPlaneDbContext> factory) : IIncidentStore
 {
+    public async Task<IncidentSettings> GetSettingsAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var row = await db.Set<IncidentSettingsEntity>().AsNoTracking().FirstOrDefaultAsync(s => s.TenantId == tenantId, cancellationToken);
+        return new IncidentSettings(row?.Language);
+    }
+
+    public async Task SaveSettingsAsync(string tenantId, IncidentSettings settings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var set = db.Set<IncidentSettingsEntity>();
+        var row = await set.FirstOrDefaultAsync(s => s.TenantId == tenantId, cancellationToken);
+        if (row is null)
+        {
+            row = new IncidentSettingsEntity { TenantId = tenantId };
+            set.Add(row);
+        }
+
+        row.Language = settings.Language;
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
     public async Task SaveAsync(Incident incident, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(incident);

@@ -30,6 +30,9 @@ internal static class IncidentsApi
     {
         var incidents = api.MapGroup("/incidents");
         incidents.MapGet("", ListAsync).RequireAuthorization(ArgusPolicies.Read);
+        incidents.MapGet("/settings", async (ClaimsPrincipal user, IIncidentStore store, CancellationToken ct) =>
+            TypedResults.Ok(await store.GetSettingsAsync(user.Tenant(), ct))).RequireAuthorization(ArgusPolicies.Read);
+        incidents.MapPut("/settings", PutSettingsAsync).RequireAuthorization(ArgusPolicies.Admin);
         incidents.MapGet("/{id}", GetAsync).RequireAuthorization(ArgusPolicies.Read);
         api.MapPost("/integrations/alertmanager", AlertmanagerAsync).RequireAuthorization(ArgusPolicies.Ingest);
         return api;
@@ -52,6 +55,20 @@ internal static class IncidentsApi
         return TypedResults.Ok(new IncidentListResponse([.. list.Select(i => new IncidentListItem(
             i.Id, i.AlertId, i.RuleName, i.Kind, i.Service, i.Phase, i.FiredAt, i.CreatedAt, i.Language,
             i.Report.TryGetProperty("summary", out var s) ? s.GetString() ?? "" : "", i.Model, i.BuiltIn, Math.Round(i.PipelineMs, 1)))]));
+    }
+
+    private static async Task<IResult> PutSettingsAsync(IncidentSettings body, ClaimsPrincipal user, IIncidentStore store, CancellationToken ct)
+    {
+        if (body.Language is not null && !AlertRuleValidator.Languages.Contains(body.Language))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["language"] = [$"'language' must be one of {string.Join(", ", AlertRuleValidator.Languages)}, or null for the server's default."],
+            });
+        }
+
+        await store.SaveSettingsAsync(user.Tenant(), body, ct);
+        return TypedResults.Ok(body);
     }
 
     private static async Task<Results<Ok<Incident>, ProblemHttpResult>> GetAsync(string id, ClaimsPrincipal user, IIncidentStore store, CancellationToken ct) =>

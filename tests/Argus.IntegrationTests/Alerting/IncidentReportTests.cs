@@ -173,14 +173,27 @@ public sealed class IncidentReportTests(AlertingFixture fixture) : IClassFixture
     [Fact]
     public async Task Korean_reports_use_the_korean_section_titles()
     {
+        using (var client = fixture.Server.ApiClient())
+        using (var bad = await client.PutAsync("api/incidents/settings", AlertingFixture.Json(new JsonObject { ["language"] = "fr" })))
+        {
+            Assert.Equal(400, (int)bad.StatusCode);
+        }
+
         var run = Interlocked.Increment(ref _runs);
         var service = $"svc-ko-{run}";
         await fixture.SetAnalyzerChainAsync(("argus", "argus-analyst-1"));
         var rule = IncidentScenario.All["slow_sql"].Rule.DeepClone().AsObject();
         rule["name"] = $"Korean-{run}";
         rule["service"] = service;
-        rule["language"] = "ko";
         var ruleId = await fixture.CreateRuleAsync(rule);
+
+        // The tenant chooses Korean; rules without a language follow it.
+        using (var client = fixture.Server.ApiClient())
+        using (var put = await client.PutAsync("api/incidents/settings", AlertingFixture.Json(new JsonObject { ["language"] = "ko" })))
+        {
+            Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+        }
+
         foreach (var body in IncidentScenario.All["slow_sql"].Traces(service, "pod-1"))
         {
             await fixture.SendTracesAsync(body);
@@ -193,6 +206,10 @@ public sealed class IncidentReportTests(AlertingFixture fixture) : IClassFixture
         {
             Assert.Contains(title, text, StringComparison.Ordinal);
         }
+
+        Assert.Equal("ko", incident.GetProperty("language").GetString());
+        using var reset = fixture.Server.ApiClient();
+        (await reset.PutAsync("api/incidents/settings", AlertingFixture.Json(new JsonObject { ["language"] = null }))).EnsureSuccessStatusCode();
     }
 
     [Fact]
