@@ -173,6 +173,12 @@ public sealed class DuckDbTelemetryStoreTests : IDisposable
         AssertSpan(root, spans[0]);
         AssertSpan(child, spans[1]);
 
+        // Bounded by time: the same spans when the range holds their starts, none when it does not.
+        var around = new TimeRange(TimeRange.FromUnixNanoToTime(T0 - 1_000_000_000), TimeRange.FromUnixNanoToTime(T0 + 1_000_000_000));
+        Assert.Equal(2, (await reopened.GetTraceAsync("a", trace, around, default)).Count);
+        var later = new TimeRange(TimeRange.FromUnixNanoToTime(T0 + 1_000_000_000), TimeRange.FromUnixNanoToTime(T0 + 2_000_000_000));
+        Assert.Empty(await reopened.GetTraceAsync("a", trace, later, default));
+
         var logs = await reopened.SearchLogsAsync("a", new LogQuery(All, TraceId: trace), default);
         var readLog = Assert.Single(logs);
         Assert.Equal(log with { Attributes = [], ResourceAttributes = [] }, readLog with { Attributes = [], ResourceAttributes = [] });

@@ -54,6 +54,13 @@ public interface ITelemetryReader
     /// <summary>All spans of a trace, ordered by start time; empty when the trace is unknown to this tenant.</summary>
     Task<IReadOnlyList<SpanRecord>> GetTraceAsync(string tenantId, TraceId traceId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The spans of a trace that start within <paramref name="within"/>: when the caller knows roughly when the trace
+    /// happened (an alert's window), the store reads only that stretch of time instead of every trace id it holds.
+    /// </summary>
+    Task<IReadOnlyList<SpanRecord>> GetTraceAsync(string tenantId, TraceId traceId, TimeRange within, CancellationToken cancellationToken) =>
+        GetTraceAsync(tenantId, traceId, cancellationToken);
+
     Task<IReadOnlyList<TraceSummary>> SearchTracesAsync(string tenantId, TraceQuery query, CancellationToken cancellationToken);
 
     /// <summary>Database statements grouped by <see cref="SpanRecord.DbFingerprint"/>.</summary>

@@ -49,7 +49,9 @@ public sealed partial class IncidentReporter(
         var alert = firing.Alert;
         var tenant = alert.TenantId;
 
-        var (spans, logs) = await ReadTransactionAsync(tenant, alert.TraceId, cancellationToken);
+        // The worst occurrence started inside the window; its trace may have begun up to an hour earlier.
+        var around = new TimeRange(alert.WindowStart - TimeSpan.FromHours(1), alert.WindowEnd + TimeSpan.FromMinutes(5));
+        var (spans, logs) = await ReadTransactionAsync(tenant, alert.TraceId, around, cancellationToken);
         var profile = spans.Count > 0 ? TransactionProfileBuilder.Build(spans, logs) : null;
         var findings = profile is null ? [] : ProfileAnalyzer.Analyze(profile);
         var language = firing.Rule?.Language
@@ -129,14 +131,15 @@ public sealed partial class IncidentReporter(
             cancellationToken);
     }
 
-    private async Task<(IReadOnlyList<SpanRecord> Spans, IReadOnlyList<LogRecord> Logs)> ReadTransactionAsync(string tenant, string? traceHex, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<SpanRecord> Spans, IReadOnlyList<LogRecord> Logs)> ReadTransactionAsync(
+        string tenant, string? traceHex, TimeRange around, CancellationToken cancellationToken)
     {
         if (!TraceId.TryParse(traceHex, out var traceId))
         {
             return ([], []);
         }
 
-        var spans = await telemetry.GetTraceAsync(tenant, traceId, cancellationToken);
+        var spans = await telemetry.GetTraceAsync(tenant, traceId, around, cancellationToken);
         if (spans.Count == 0)
         {
             return ([], []);
