@@ -58,6 +58,7 @@ public static class ArgusCli
         root.Subcommands.Add(LogsCommand(output));
         root.Subcommands.Add(IssuesCommand.Create(url, apiKey, output));
         root.Subcommands.Add(RolesCommand.Create(url, apiKey, output));
+        root.Subcommands.Add(DeployCommand.Create(url, apiKey, output));
         root.Subcommands.Add(IncidentsCommand.Create(url, apiKey, output));
         return root;
     }
@@ -166,12 +167,22 @@ public static class ArgusCli
         return client;
     }
 
-    internal static async Task<JsonDocument> GetJsonAsync(HttpClient client, string path, CancellationToken ct)
+    internal static Task<JsonDocument> GetJsonAsync(HttpClient client, string path, CancellationToken ct) =>
+        SendJsonAsync(client, HttpMethod.Get, path, null, ct);
+
+    /// <summary>Sends a request (with a JSON body when given) and returns the JSON answer; a problem becomes a one-line error.</summary>
+    internal static async Task<JsonDocument> SendJsonAsync(HttpClient client, HttpMethod method, string path, string? json, CancellationToken ct)
     {
         HttpResponseMessage response;
         try
         {
-            response = await client.GetAsync(path, ct);
+            using var request = new HttpRequestMessage(method, path);
+            if (json is not null)
+            {
+                request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+            }
+
+            response = await client.SendAsync(request, ct);
         }
         catch (HttpRequestException ex)
         {

@@ -95,13 +95,29 @@ internal static partial class DeploymentsApi
 
     private static async Task<IResult> StepAsync(string id, HttpRequest request, ClaimsPrincipal user, DeploymentService service, IDeploymentStore store, bool finish, CancellationToken ct)
     {
+        // The body is optional; a chunked request has no Content-Length, so it is read to see whether there is one.
         DeploymentStepRequest? body = new(null, null);
-        if (request.ContentLength is > 0)
+        if (request.ContentLength is not 0)
         {
-            (body, var error) = await ReadAsync(request, DeploymentsJsonContext.Default.DeploymentStepRequest, ct);
-            if (body is null)
+            using var reader = new StreamReader(request.Body, Encoding.UTF8);
+            var buffer = new char[MaxBodyBytes + 1];
+            var length = await reader.ReadBlockAsync(buffer, ct);
+            var text = new string(buffer, 0, length);
+            if (length > MaxBodyBytes)
             {
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [error!] });
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [$"the body is larger than {MaxBodyBytes} bytes."] });
+            }
+
+            if (!string.IsNullOrWhiteSpace(text))
+            {
+                try
+                {
+                    body = JsonSerializer.Deserialize(text, DeploymentsJsonContext.Default.DeploymentStepRequest) ?? body;
+                }
+                catch (JsonException ex)
+                {
+                    return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [$"the body is not valid: {ex.Message} (times are ISO 8601)."] });
+                }
             }
         }
 

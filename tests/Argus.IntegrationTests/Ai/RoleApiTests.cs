@@ -28,7 +28,14 @@ public sealed class RoleApiTests(GatewayFixture fixture) : IClassFixture<Gateway
         {
             variables = new Dictionary<string, string>
             {
-                ["applications"] = """[{"name":"shop","applicationId":7,"transactions":2,"alerts":1,"issues":0},{"name":"cart","applicationId":8}]""",
+                ["change"] = "deployment dep_1 of shop, cart",
+                ["judgement"] = """
+                    {"state":"UNSTABLE","applications":[
+                      {"name":"shop","applicationId":7,"state":"UNSTABLE","metric":["TRANSACTION","ALERT"],"basis":"baseline","metrics":[
+                        {"metric":"errors","category":"TRANSACTION","state":"WORSE","critical":true,"basis":"baseline","value":0.1,"reason":"error ratio 10.0%"},
+                        {"metric":"alerts","category":"ALERT","state":"WORSE","critical":false,"basis":"baseline","value":1,"reason":"1 alert fired"}]},
+                      {"name":"cart","applicationId":8,"state":"STABLE","metric":[],"basis":"baseline","metrics":[]}]}
+                    """,
             },
         });
         Assert.True(status == 200, body.ToString());
