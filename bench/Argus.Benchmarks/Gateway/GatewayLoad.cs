@@ -38,6 +38,15 @@ internal static class GatewayLoad
               - provider: fake
                 model: bench-model
             """);
+        await File.WriteAllTextAsync(Path.Combine(roles, "bench-unmasked.yaml"), """
+            code: bench-unmasked
+            name: Gateway benchmark, masking off
+            systemMessage: You answer benchmark requests.
+            masking: "off"
+            chain:
+              - provider: fake
+                model: bench-model
+            """);
         await File.WriteAllTextAsync(Path.Combine(roles, "bench-builtin.yaml"), """
             code: bench-builtin
             name: Gateway benchmark, built-in analyst
@@ -57,12 +66,14 @@ internal static class GatewayLoad
         Console.WriteLine($"{clients} clients, {seconds} s per phase, on {Environment.ProcessorCount} cores");
 
         var direct = await RunPhaseAsync("upstream directly", http, new Uri(upstream.Url, "v1/chat/completions"), null, "bench-model", clients, seconds);
-        var gateway = await RunPhaseAsync("through Argus", http, new Uri(server.ApiUrl, "v1/chat/completions"), ServerProcess.Key, "role:bench", clients, seconds);
+        var gateway = await RunPhaseAsync("through Argus", http, new Uri(server.ApiUrl, "v1/chat/completions"), ServerProcess.Key, "role:bench", clients, seconds, server.ProcessId);
         if (args.Contains("--breakdown"))
         {
-            // Where the time goes: Argus's built-in analyst (no outbound call), and an authenticated no-op API call.
-            await RunPhaseAsync("built-in, no upstream", http, new Uri(server.ApiUrl, "v1/chat/completions"), ServerProcess.Key, "role:bench-builtin", clients, seconds);
-            await RunPhaseAsync("GET /api/providers", http, new Uri(server.ApiUrl, "api/providers"), ServerProcess.Key, null, clients, seconds);
+            // Where the time goes: the same role with masking off (external links mask by default), Argus's built-in
+            // analyst (no outbound call), and an authenticated no-op API call.
+            await RunPhaseAsync("Argus, masking off", http, new Uri(server.ApiUrl, "v1/chat/completions"), ServerProcess.Key, "role:bench-unmasked", clients, seconds, server.ProcessId);
+            await RunPhaseAsync("built-in, no upstream", http, new Uri(server.ApiUrl, "v1/chat/completions"), ServerProcess.Key, "role:bench-builtin", clients, seconds, server.ProcessId);
+            await RunPhaseAsync("GET /api/providers", http, new Uri(server.ApiUrl, "api/providers"), ServerProcess.Key, null, clients, seconds, server.ProcessId);
             await RunSdkPhaseAsync(upstream.Url, clients, seconds);
             using var calls = new HttpRequestMessage(HttpMethod.Get, new Uri(server.ApiUrl, "api/llm/calls?role=bench&limit=1000"));
             calls.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ServerProcess.Key);
@@ -80,7 +91,7 @@ internal static class GatewayLoad
     }
 
     private static async Task<(double Rps, double P50, double P99, long Errors)> RunPhaseAsync(
-        string name, HttpClient http, Uri url, string? key, string? model, int clients, int seconds)
+        string name, HttpClient http, Uri url, string? key, string? model, int clients, int seconds, int? serverPid = null)
     {
         var body = Encoding.UTF8.GetBytes($$"""{"model":"{{model}}","messages":[{"role":"user","content":"Say ok."}]}""");
         async Task<bool> Once()
@@ -111,6 +122,11 @@ internal static class GatewayLoad
 
         var latencies = new List<double>[clients];
         long errors = 0;
+        // CPU time per request of the server process and of this one (clients and upstream): on a shared machine the
+        // throughput follows whatever CPU the others leave, the CPU a request costs does not.
+        using var serverProcess = serverPid is { } pid ? Process.GetProcessById(pid) : null;
+        var serverCpu = serverProcess?.TotalProcessorTime ?? TimeSpan.Zero;
+        var ownCpu = Process.GetCurrentProcess().TotalProcessorTime;
         var stop = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, clients).Select(async c =>
         {
@@ -130,7 +146,10 @@ internal static class GatewayLoad
         var all = latencies.SelectMany(l => l).Order().ToArray();
         double Percentile(double q) => all[Math.Min(all.Length - 1, (int)Math.Floor(q * (all.Length - 1)))];
         var rps = all.Length / elapsed;
-        Console.WriteLine($"{name,-20} {rps,10:N0} req/s   p50 {Percentile(0.5),7:F3} ms   p99 {Percentile(0.99),7:F3} ms   errors {errors}");
+        serverProcess?.Refresh();
+        var serverUs = serverProcess is null ? 0 : (serverProcess.TotalProcessorTime - serverCpu).TotalMicroseconds / all.Length;
+        var ownUs = (Process.GetCurrentProcess().TotalProcessorTime - ownCpu).TotalMicroseconds / all.Length;
+        Console.WriteLine($"{name,-22} {rps,8:N0} req/s   p50 {Percentile(0.5),7:F3} ms   p99 {Percentile(0.99),7:F3} ms   CPU/req server {serverUs,5:F0} µs, bench {ownUs,4:F0} µs   errors {errors}   load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
         return (rps, Percentile(0.5), Percentile(0.99), errors);
     }
 
@@ -155,34 +174,43 @@ internal static class GatewayLoad
         }));
         Console.WriteLine($"{"provider client only",-20} {count / stop.Elapsed.TotalSeconds,10:N0} req/s");
 
-        // The same calls through the gateway's whole pipeline (role resolution aside), still in this process.
+        // The same calls through the gateway's whole pipeline (role resolution aside), still in this process: with the
+        // role's link masking (the default for external links) and with masking off; allocations per call drive GC.
         using var limiter = new Argus.AI.Gateway.RoleRateLimiter(TimeProvider.System);
-        var gateway = new Argus.AI.Gateway.RoleGateway(providers, limiter, new NullSink(), TimeProvider.System,
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<Argus.AI.Gateway.RoleGateway>.Instance);
-        var request = new Argus.AI.Gateway.GatewayRequest
+        foreach (var masking in new[] { Argus.AI.Roles.RoleMasking.Auto, new Argus.AI.Roles.RoleMasking { Mode = Argus.AI.Roles.MaskingMode.Off } })
         {
-            TenantId = "t",
-            ClientId = "c",
-            RoleCode = "bench",
-            RoleVersion = 1,
-            Role = new Argus.AI.Roles.RoleDefinition
+            var gateway = new Argus.AI.Gateway.RoleGateway(providers, limiter, new NullSink(), TimeProvider.System,
+                Microsoft.Extensions.Logging.Abstractions.NullLogger<Argus.AI.Gateway.RoleGateway>.Instance, new Argus.AI.Masking.SensitiveDataChatMasker());
+            var request = new Argus.AI.Gateway.GatewayRequest
             {
-                Code = "bench", Name = "bench", SystemMessage = "You answer benchmark requests.",
-                Chain = [new Argus.AI.Roles.ChainLink { Provider = "fake", Model = "bench-model" }],
-            },
-            Messages = messages,
-        };
-        count = 0;
-        stop.Restart();
-        await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
-        {
-            while (stop.Elapsed.TotalSeconds < seconds)
+                TenantId = "t",
+                ClientId = "c",
+                RoleCode = "bench",
+                RoleVersion = 1,
+                Role = new Argus.AI.Roles.RoleDefinition
+                {
+                    Code = "bench", Name = "bench", SystemMessage = "You answer benchmark requests.",
+                    Chain = [new Argus.AI.Roles.ChainLink { Provider = "fake", Model = "bench-model" }],
+                    Masking = masking,
+                },
+                Messages = messages,
+                Masking = Argus.AI.Masking.TenantMaskingSettings.Default,
+            };
+            count = 0;
+            var allocated = GC.GetTotalAllocatedBytes();
+            var gen0 = GC.CollectionCount(0);
+            stop.Restart();
+            await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
             {
-                await gateway.CompleteAsync(request, CancellationToken.None);
-                Interlocked.Increment(ref count);
-            }
-        }));
-        Console.WriteLine($"{"gateway in-process",-20} {count / stop.Elapsed.TotalSeconds,10:N0} req/s");
+                while (stop.Elapsed.TotalSeconds < seconds)
+                {
+                    await gateway.CompleteAsync(request, CancellationToken.None);
+                    Interlocked.Increment(ref count);
+                }
+            }));
+            var perCall = (GC.GetTotalAllocatedBytes() - allocated) / (double)Math.Max(1, count);
+            Console.WriteLine($"{"gateway in-process",-20} {count / stop.Elapsed.TotalSeconds,10:N0} req/s   masking {masking.Mode,-4} {perCall / 1024,6:F1} KB/call (process, with the upstream)   gen0 GCs {GC.CollectionCount(0) - gen0}");
+        }
     }
 
     private sealed class NullSink : Argus.AI.Gateway.ILlmCallSink

@@ -78,6 +78,13 @@ internal sealed class MaskingConfigOptions
     /// <summary>The most words over all of a tenant's word lists (default 10,000).</summary>
     public int MaxWords { get; set; } = 10_000;
 
+    /// <summary>
+    /// How long a server keeps a tenant's settings in memory before reading them again, in ms (default 5,000; 0: read on
+    /// every call). A change saved through this server applies to its next call; other servers on the same control-plane
+    /// database see it within this time.
+    /// </summary>
+    public int SettingsCacheMs { get; set; } = 5_000;
+
     public MaskingSettingsDocument Defaults() => new() { Kinds = Kinds, Patterns = Patterns, WordLists = WordLists, StoreAnswer = StoreAnswer };
 }
 
@@ -228,6 +235,11 @@ internal sealed class ValidateMaskingConfigOptions : IValidateOptions<MaskingCon
             problems.Add("Argus:Masking:MaxWords must be from 0 to 1000000.");
         }
 
+        if (options.SettingsCacheMs is < 0 or > 300_000)
+        {
+            problems.Add("Argus:Masking:SettingsCacheMs must be from 0 to 300000.");
+        }
+
         if (problems.Count == 0)
         {
             var (_, errors) = MaskingSettingsParser.Parse(options.Defaults(), options);
@@ -266,14 +278,19 @@ internal static class MaskingSettingsModel
 }
 
 /// <summary>
-/// Reads and writes tenants' masking settings. Every call reads its tenant's row (one primary-key look-up, small next
-/// to an LLM call, and right with several servers on one control-plane database); the parsed settings object is kept
-/// while the row's JSON is unchanged, because the masking engine caches its compiled detectors per settings object.
+/// Reads and writes tenants' masking settings. Every role call needs its tenant's settings, so they are kept in memory per
+/// tenant (a control-plane read per call cost more than the rest of the gateway together; see the gateway benchmark).
+/// A write through this server drops the tenant's entry, so the next call uses the new settings; other servers on the same
+/// control-plane database keep theirs for at most <see cref="MaskingConfigOptions.SettingsCacheMs"/> and then read again.
+/// The parsed settings object is kept while the row's JSON is unchanged, because the masking engine caches its compiled
+/// detectors per settings object.
 /// </summary>
 internal sealed class MaskingSettingsStore(IDbContextFactory<ControlPlaneDbContext> dbFactory, IOptions<MaskingConfigOptions> options, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, (string Json, TenantMaskingSettings Settings)> _parsed = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (TenantMaskingSettings Settings, long ReadAt)> _current = new(StringComparer.Ordinal);
     private TenantMaskingSettings? _defaults;
+    private long _generation;
 
     public MaskingConfigOptions Limits => options.Value;
 
@@ -281,9 +298,28 @@ internal sealed class MaskingSettingsStore(IDbContextFactory<ControlPlaneDbConte
     public TenantMaskingSettings Defaults => _defaults ??= MaskingSettingsParser.Parse(options.Value.Defaults(), options.Value).Settings ?? TenantMaskingSettings.Default;
 
     /// <summary>The settings a call of <paramref name="tenantId"/> masks with.</summary>
-    public async Task<TenantMaskingSettings> GetAsync(string tenantId, CancellationToken ct)
+    public async ValueTask<TenantMaskingSettings> GetAsync(string tenantId, CancellationToken ct)
     {
-        var json = await ReadJsonAsync(tenantId, ct);
+        var maxAge = options.Value.SettingsCacheMs;
+        if (maxAge > 0 && _current.TryGetValue(tenantId, out var current) && time.GetElapsedTime(current.ReadAt).TotalMilliseconds < maxAge)
+        {
+            return current.Settings;
+        }
+
+        // A write through this server while the read runs may make what it returns old: keep it only when none happened.
+        var generation = Interlocked.Read(ref _generation);
+        var readAt = time.GetTimestamp();
+        var settings = Parse(tenantId, await ReadJsonAsync(tenantId, ct));
+        if (maxAge > 0 && generation == Interlocked.Read(ref _generation))
+        {
+            _current[tenantId] = (settings, readAt);
+        }
+
+        return settings;
+    }
+
+    private TenantMaskingSettings Parse(string tenantId, string? json)
+    {
         if (json is null)
         {
             return Defaults;
@@ -300,6 +336,12 @@ internal sealed class MaskingSettingsStore(IDbContextFactory<ControlPlaneDbConte
         var settings = MaskingSettingsParser.Parse(document, relaxed).Settings ?? Defaults;
         _parsed[tenantId] = (json, settings);
         return settings;
+    }
+
+    private void Forget(string tenantId)
+    {
+        Interlocked.Increment(ref _generation);
+        _current.TryRemove(tenantId, out _);
     }
 
     /// <summary>The tenant's document as the API shows it, with where it comes from.</summary>
@@ -335,6 +377,7 @@ internal sealed class MaskingSettingsStore(IDbContextFactory<ControlPlaneDbConte
         }
 
         await db.SaveChangesAsync(ct);
+        Forget(tenantId);
     }
 
     /// <summary>Removes the tenant's own settings: it uses <c>Argus:Masking</c> again. Returns whether there were any.</summary>
@@ -343,6 +386,7 @@ internal sealed class MaskingSettingsStore(IDbContextFactory<ControlPlaneDbConte
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var removed = await db.Set<MaskingSettingsEntity>().Where(e => e.TenantId == tenantId).ExecuteDeleteAsync(ct);
         _parsed.TryRemove(tenantId, out _);
+        Forget(tenantId);
         return removed > 0;
     }
 

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Argus.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Argus.IntegrationTests.Ai;
@@ -139,6 +140,44 @@ public sealed class MaskingSettingsTests
 
         await AiTestHelpers.ChatAsync(client, "settings", UserMessage(question));
         Assert.DoesNotContain(Email, Contents(fake.Requests.Last().Body), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Settings_another_server_saved_apply_within_the_cache_time()
+    {
+        await using var fake = await FakeLlmUpstream.StartAsync();
+        await using var server = await AiTestHelpers.StartAsync(fake, new Dictionary<string, string?> { ["Argus:Masking:SettingsCacheMs"] = "300" });
+        using var client = server.ApiClient();
+        await AiTestHelpers.CreateRoleAsync(client, AiTestHelpers.Role("shared", [("oai", "ok", null)]));
+        var question = $"{Email} cannot log in";
+        await AiTestHelpers.ChatAsync(client, "shared", UserMessage(question));
+        Assert.DoesNotContain(Email, Contents(fake.Requests.Last().Body), StringComparison.Ordinal);
+
+        // Another server on the same control-plane database saves settings without e-mail (its domain is still masked, as
+        // a host name): the row changes underneath this server, which learns of it only by reading again.
+        var factory = server.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Argus.Server.Tenancy.ControlPlaneDbContext>>();
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            db.Add(new Argus.Server.Ai.MaskingSettingsEntity
+            {
+                TenantId = Argus.Server.Tenancy.TenantBootstrap.DefaultTenantId,
+                Settings = """{"kinds":["hostname"]}""",
+                UpdatedBy = "other-server",
+                UpdatedAt = DateTimeOffset.UtcNow,
+            });
+            await db.SaveChangesAsync();
+        }
+
+        var sent = await ArgusTestServer.EventuallyAsync(
+            async () =>
+            {
+                await AiTestHelpers.ChatAsync(client, "shared", UserMessage(question));
+                await Task.Delay(50);
+                return Contents(fake.Requests.Last().Body);
+            },
+            body => body.Contains("alice.kim@", StringComparison.Ordinal),
+            "the other server's settings to apply");
+        Assert.DoesNotContain("daon-logis.com", sent, StringComparison.Ordinal);
     }
 
     [Fact]
