@@ -16,7 +16,7 @@ namespace Argus.IntegrationTests.ChangeTracking;
 /// Change tracking through the real server on simulated time: telemetry is sent over OTLP at the simulated times of the
 /// check windows and their baselines (a day and a week earlier), and the scheduler's clock is a FakeTimeProvider.
 /// </summary>
-public sealed class ChangeTrackingTests
+public sealed class ChangeTrackingTests(Xunit.Abstractions.ITestOutputHelper log)
 {
     private static readonly JsonElement ReportSchema = JsonDocument.Parse(BuiltInRoles.ApplicationHealthReportSchema).RootElement;
 
@@ -47,6 +47,7 @@ public sealed class ChangeTrackingTests
 
         var check = await rig.AdvanceAndWaitForCheckAsync(id, "+10m", T0.AddMinutes(10));
         var verdict = check.GetProperty("verdict");
+        log.WriteLine($"snapshots and statistics of one check (3 windows of 600 spans): {verdict.GetProperty("measureMs").GetDouble():0.0} ms");
         Assert.Equal("UNSTABLE", verdict.GetProperty("state").GetString());
         var app = verdict.GetProperty("applications")[0];
         Assert.Equal("test-api", app.GetProperty("name").GetString());
