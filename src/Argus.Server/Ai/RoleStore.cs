@@ -218,16 +218,12 @@ internal sealed class RoleStore(IDbContextFactory<ControlPlaneDbContext> dbFacto
                     continue;
                 }
 
-                if (!seed.FromFile)
-                {
-                    // Built-ins are only created: once a tenant edits one, the edit stands.
-                    continue;
-                }
-
                 // GitOps: the file is the source of truth; a changed file becomes a new production version.
+                // A built-in that a newer Argus changed is upgraded the same way, but only while the tenant has not
+                // edited it (its latest version is still Argus's own): once a tenant edits one, the edit stands.
                 var latest = await db.Set<RoleVersionEntity>().AsNoTracking()
                     .FirstAsync(v => v.TenantId == tenantId && v.Code == role.Code && v.Version == role.LatestVersion);
-                if (latest.Definition != Serialize(seed.Definition))
+                if ((seed.FromFile || latest.Author == seed.Author) && latest.Definition != Serialize(seed.Definition))
                 {
                     await SaveCoreAsync(db, tenantId, seed.Definition, seed.Author, seed.Message, create: false, CancellationToken.None);
                 }

@@ -38,8 +38,8 @@ public sealed class StorageOptions
 /// <summary>How long and how much telemetry is kept.</summary>
 public sealed class RetentionOptions
 {
-    /// <summary>Telemetry older than this is deleted. Default 7 days.</summary>
-    public TimeSpan MaxAge { get; set; } = TimeSpan.FromDays(7);
+    /// <summary>Telemetry older than this is deleted. Default 8 days: change tracking compares with the same window a week earlier.</summary>
+    public TimeSpan MaxAge { get; set; } = TimeSpan.FromDays(8);
 
     /// <summary>When the store's file grows beyond this many bytes, the oldest data is deleted. 0 = no limit. Default 10 GiB.</summary>
     public long MaxSizeBytes { get; set; } = 10L * 1024 * 1024 * 1024;
