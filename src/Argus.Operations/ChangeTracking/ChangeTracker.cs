@@ -21,6 +21,7 @@ namespace Argus.Operations.ChangeTracking;
 /// </summary>
 public sealed partial class ChangeTracker(
     HealthSnapshotReader snapshots,
+    ChangeFollowUpReader followUps,
     IDeploymentStore store,
     IRoleResolver roles,
     RoleGateway gateway,
@@ -97,6 +98,11 @@ public sealed partial class ChangeTracker(
 
         var judgement = new ChangeJudge(o).Judge(list);
         var measureMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        started = Stopwatch.GetTimestamp();
+        var shown = (await followUps.ReadAsync(deployment.TenantId, list, judgement, o, cancellationToken))
+            .Select(f => f with { Chart = ChartUrl(o, deployment.Id, check.Offset, f) })
+            .ToList();
+        var followUpMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         var change = $"deployment {deployment.Id} of {string.Join(", ", deployment.Applications)}"
             + (deployment.Version is null ? "" : $" version {deployment.Version}")
             + (deployment.Environment is null ? "" : $" to {deployment.Environment}")
@@ -137,7 +143,19 @@ public sealed partial class ChangeTracker(
             BuiltIn = meta.BuiltIn,
             GatewayError = meta.Error,
             MeasureMs = measureMs,
+            FollowUps = shown,
+            FollowUpMs = followUpMs,
         };
+    }
+
+    /// <summary>The address of a follow-up's chart (served by <c>GET /api/deployments/{id}/checks/{offset}/charts/{metric}.svg</c>).</summary>
+    public static string ChartUrl(ChangeTrackingOptions options, string deploymentId, string offset, FollowUp followUp)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(followUp);
+        var path = $"/api/deployments/{Uri.EscapeDataString(deploymentId)}/checks/{Uri.EscapeDataString(offset)}/charts/{Uri.EscapeDataString(followUp.Metric)}.svg"
+            + $"?application={Uri.EscapeDataString(followUp.Application)}";
+        return string.IsNullOrEmpty(options.PublicUrl) ? path : options.PublicUrl.TrimEnd('/') + path;
     }
 
     private sealed record CallMeta(int RoleVersion, string? Provider, string? Model, string? CallId, bool BuiltIn, string? Error);
@@ -222,7 +240,10 @@ public sealed partial class ChangeTracker(
         var title = $"[{verdict.State}] {string.Join(", ", deployment.Applications)} {deployment.Version} — check {check.Offset}";
         var lines = verdict.Applications.Select(a =>
             $"{a.Name}: {a.State}{(a.Metric.Count == 0 ? "" : " (" + string.Join(", ", a.Metric) + ")")}{(a.ModelState is { } m && m != a.State ? $" — the model said {m}" : "")}. {a.Comment}");
-        var text = title + (check.Late ? $" (ran {check.LateBySeconds:0} s late)" : "") + "\n" + verdict.Comment + "\n" + string.Join('\n', lines);
+        var charts = verdict.FollowUps.Select(f => $"{f.Application} {f.Metric}: {f.Chart}"
+            + (f.Movers.Count == 0 ? "" : $" (moved most: {string.Join(", ", f.Movers.Take(3).Select(m => m.Name))})")).ToList();
+        var text = title + (check.Late ? $" (ran {check.LateBySeconds:0} s late)" : "") + "\n" + verdict.Comment + "\n" + string.Join('\n', lines)
+            + (charts.Count == 0 ? "" : "\nCharts:\n" + string.Join('\n', charts));
         var data = new JsonObject
         {
             ["deploymentId"] = deployment.Id,
@@ -232,6 +253,7 @@ public sealed partial class ChangeTracker(
             ["late"] = check.Late,
             ["lateBySeconds"] = check.LateBySeconds,
             ["report"] = JsonNode.Parse(verdict.Report.GetRawText()),
+            ["charts"] = new JsonArray([.. verdict.FollowUps.Select(f => (JsonNode?)new JsonObject { ["application"] = f.Application, ["metric"] = f.Metric, ["url"] = f.Chart })]),
         };
         return new NotificationMessage(NotificationEvent, title, verdict.State switch
         {
@@ -240,7 +262,12 @@ public sealed partial class ChangeTracker(
             _ => "info",
         }, text)
         {
-            Sections = [new NotificationSection("Summary", verdict.Comment), .. verdict.Applications.Select(a => new NotificationSection(a.Name + ": " + a.State, a.Comment))],
+            Sections =
+            [
+                new NotificationSection("Summary", verdict.Comment),
+                .. verdict.Applications.Select(a => new NotificationSection(a.Name + ": " + a.State, a.Comment)),
+                .. charts.Count == 0 ? [] : new[] { new NotificationSection("Charts", string.Join('\n', charts)) },
+            ],
             Data = JsonSerializer.SerializeToElement(data, OperationsJsonContext.Default.JsonObject),
         };
     }

@@ -29,6 +29,15 @@ public sealed class ChangeTrackingOptions
     /// <summary>A check run this long after its due time (server down, queue) says that it ran late. Default 2 minutes.</summary>
     public TimeSpan LateAfter { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>Steps of the follow-up's series (the window and its baselines, aligned by offset). Default 20.</summary>
+    public int FollowUpSteps { get; set; } = 20;
+
+    /// <summary>Endpoints or issues listed per follow-up, those that moved most first. Default 5.</summary>
+    public int FollowUpTopMovers { get; set; } = 5;
+
+    /// <summary>Argus's address as channel readers reach it (e.g. https://argus.example.com); when set, chart links in reports are absolute. Default none (links relative to the server).</summary>
+    public string? PublicUrl { get; set; }
+
     /// <summary>Latency samples drawn per window for the Mann-Whitney test. Default 1000.</summary>
     public int MaxLatencySamples { get; set; } = 1000;
 
@@ -202,6 +211,21 @@ public sealed class ChangeTrackingOptions
         if (Notify is not ("changes" or "all" or "none"))
         {
             yield return "Argus:ChangeTracking:Notify must be changes, all or none.";
+        }
+
+        if (FollowUpSteps is < 4 or > 200)
+        {
+            yield return "Argus:ChangeTracking:FollowUpSteps must be between 4 and 200.";
+        }
+
+        if (FollowUpTopMovers is < 1 or > 50)
+        {
+            yield return "Argus:ChangeTracking:FollowUpTopMovers must be between 1 and 50.";
+        }
+
+        if (!string.IsNullOrEmpty(PublicUrl) && !(Uri.TryCreate(PublicUrl, UriKind.Absolute, out var publicUrl) && publicUrl.Scheme is "http" or "https"))
+        {
+            yield return "Argus:ChangeTracking:PublicUrl must be an absolute http or https address.";
         }
 
         if (MaxApplicationsPerDeployment is < 1 or > 500)

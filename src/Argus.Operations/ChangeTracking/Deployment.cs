@@ -205,6 +205,12 @@ public sealed record ChangeVerdict
 
     /// <summary>Milliseconds the snapshots and the statistics took (no LLM time).</summary>
     public double MeasureMs { get; init; }
+
+    /// <summary>For every metric judged WORSE: its series against both baselines, what moved most, and the chart's address.</summary>
+    public IReadOnlyList<FollowUp> FollowUps { get; init; } = [];
+
+    /// <summary>Milliseconds the follow-up queries took.</summary>
+    public double FollowUpMs { get; init; }
 }
 
 /// <summary>One application in a verdict.</summary>

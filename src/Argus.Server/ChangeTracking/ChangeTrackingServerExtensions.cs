@@ -23,6 +23,7 @@ internal static partial class ChangeTrackingServerExtensions
         services.AddSingleton<IIssueCatalog>(sp => sp.GetRequiredService<IssueRegistry>());
         services.AddSingleton<IDeploymentStore, EfDeploymentStore>();
         services.AddSingleton<HealthSnapshotReader>();
+        services.AddSingleton<ChangeFollowUpReader>();
         services.AddSingleton<ChangeTracker>();
         services.AddSingleton<DeploymentService>();
         services.AddSingleton<IBuiltInRoleAnalyst, ChangeTrackerAnalyst>();

@@ -54,6 +54,8 @@ internal static partial class DeploymentsApi
         group.MapPost("/{id}/finish", (string id, HttpRequest request, ClaimsPrincipal user, DeploymentService service, IDeploymentStore store, CancellationToken ct)
             => StepAsync(id, request, user, service, store, finish: true, ct)).RequireAuthorization(ArgusPolicies.Ingest);
         group.MapPost("/{id}/checks/{offset}/run", RunCheckAsync).RequireAuthorization(ArgusPolicies.Admin);
+        group.MapGet("/{id}/checks/{offset}", GetCheckAsync).RequireAuthorization(ArgusPolicies.Read);
+        group.MapGet("/{id}/checks/{offset}/charts/{chart}", ChartAsync).RequireAuthorization(ArgusPolicies.Read);
         api.MapPost("/webhooks/github", GitHubAsync).AllowAnonymous();
         return api;
     }
@@ -137,6 +139,53 @@ internal static partial class DeploymentsApi
 
         var check = await service.RunCheckAsync(user.Tenant(), id, span, ct);
         return check is null ? NotFound(id) : TypedResults.Ok(check);
+    }
+
+    private static async Task<IResult> GetCheckAsync(string id, string offset, ClaimsPrincipal user, IDeploymentStore store, CancellationToken ct)
+    {
+        var (check, problem) = await FindCheckAsync(id, offset, user, store, ct);
+        return check is null ? problem! : TypedResults.Ok(check);
+    }
+
+    /// <summary>The SVG chart of one follow-up: <c>{metric}.svg</c>, of <c>?application=</c> (default: the first with that metric).</summary>
+    private static async Task<IResult> ChartAsync(string id, string offset, string chart, string? application, ClaimsPrincipal user, IDeploymentStore store, CancellationToken ct)
+    {
+        if (!chart.EndsWith(".svg", StringComparison.Ordinal))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["chart"] = [$"'{chart}' is not a chart: charts are <metric>.svg, e.g. errors.svg."] });
+        }
+
+        var (check, problem) = await FindCheckAsync(id, offset, user, store, ct);
+        if (check is null)
+        {
+            return problem!;
+        }
+
+        var metric = chart[..^".svg".Length];
+        var followUp = check.Verdict?.FollowUps.FirstOrDefault(f => f.Metric == metric && (application is null || f.Application == application));
+        return followUp is null
+            ? TypedResults.Problem($"Check {check.Offset} of deployment '{id}' has no follow-up of '{metric}'{(application is null ? "" : $" for '{application}'")}: only metrics judged WORSE have one.",
+                statusCode: StatusCodes.Status404NotFound, title: "Not found")
+            : TypedResults.Text(FollowUpChart.Render(followUp), "image/svg+xml", Encoding.UTF8);
+    }
+
+    private static async Task<(DeploymentCheck? Check, IResult? Problem)> FindCheckAsync(string id, string offset, ClaimsPrincipal user, IDeploymentStore store, CancellationToken ct)
+    {
+        if (ChangeTrackingOptions.ParseOffset(offset) is not { } span)
+        {
+            return (null, TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["offset"] = [$"'{offset}' is not an offset such as -30m, +10m (write %2B10m or 10m), +1h or +1d."] }));
+        }
+
+        var deployment = await store.GetDeploymentAsync(user.Tenant(), id, ct);
+        if (deployment is null)
+        {
+            return (null, NotFound(id));
+        }
+
+        var check = (await store.GetChecksAsync(deployment.TenantId, id, ct)).FirstOrDefault(c => c.OffsetSeconds == (long)span.TotalSeconds);
+        return check is null
+            ? (null, TypedResults.Problem($"Deployment '{id}' has no check at {offset}.", statusCode: StatusCodes.Status404NotFound, title: "Not found"))
+            : (check, null);
     }
 
     /// <summary>
