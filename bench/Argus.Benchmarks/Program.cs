@@ -11,6 +11,7 @@ return args.FirstOrDefault() switch
     "store-write" => await StoreWriteLoad.RunAsync(args[1..]),
     "gateway" => await Argus.Benchmarks.Gateway.GatewayLoad.RunAsync(args[1..]),
     "incident" => await Argus.Benchmarks.Alerting.IncidentLoad.RunAsync(args[1..]),
+    "change-check" => await Argus.Benchmarks.ChangeTracking.ChangeCheckLoad.RunAsync(args[1..]),
     _ => RunBenchmarkDotNet(args),
 };
 
