@@ -16,10 +16,10 @@ namespace Argus.Benchmarks.ChangeTracking;
 /// <summary>
 /// <c>change-check</c>: one application with <c>--spans N</c> server spans (default 1,000,000) in each of the three
 /// windows a check reads (the 10-minute check window, the same a day and a week earlier), written straight into a new
-/// store; the check window carries a regression on one endpoint (errors double, latency +40 %), so that the follow-up
-/// queries run as well. A real server is started on it and the check is run through
-/// <c>POST /api/deployments/{id}/checks/+10m/run</c> (built-in analyst, no LLM) once to warm up, then <c>--runs R</c>
-/// times (default 5). Reported, median and worst: the server's own measures (snapshots and statistics; follow-up) and
+/// store; the check window carries a regression (every endpoint 30 % slower; one fails at 20 % instead of 2 % and is
+/// 2.5 times slower), so that the check is UNSTABLE and its follow-up queries run as well. A real server is started
+/// on it and the check is run through <c>POST /api/deployments/{id}/checks/+10m/run</c> (built-in analyst, no LLM)
+/// once to warm up, then <c>--runs R</c> times (default 5). Reported, median and worst: the server's own measures (snapshots and statistics; follow-up) and
 /// the whole request as the client sees it.
 /// </summary>
 internal static class ChangeCheckLoad
@@ -142,7 +142,8 @@ internal static class ChangeCheckLoad
 
     /// <summary>
     /// <paramref name="count"/> server spans numbered from <paramref name="first"/> of <paramref name="total"/>, spread
-    /// evenly over the window; 2 % fail. In the regression window the first endpoint fails twice as often and is 40 % slower.
+    /// evenly over the window; 2 % fail. In the regression window every endpoint is 30 % slower, and the first one fails
+    /// ten times as often and is 2.5 times slower.
     /// </summary>
     private static ExportTraceServiceRequest Request(Random random, DateTimeOffset from, TimeSpan window, int first, int count, int total, bool regression)
     {
@@ -151,10 +152,10 @@ internal static class ChangeCheckLoad
         for (var i = first; i < first + count; i++)
         {
             var route = i % Routes.Length;
-            var slow = regression && route == 0;
-            var failed = random.NextDouble() < (slow ? 0.04 : 0.02);
+            var broken = regression && route == 0;
+            var failed = random.NextDouble() < (broken ? 0.20 : 0.02);
             var startNs = (ulong)((from.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100) + (ulong)(window.Ticks * 100 * (double)i / total);
-            var durationMs = (20 + (random.NextDouble() * 180)) * (slow ? 1.4 : 1.0);
+            var durationMs = (20 + (random.NextDouble() * 180)) * (broken ? 2.5 : regression ? 1.3 : 1.0);
             random.NextBytes(ids);
             scope.Spans.Add(new ProtoSpan
             {
