@@ -1,7 +1,9 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using System.Xml.Linq;
 using Argus.IntegrationTests.Infrastructure;
+using Argus.IntegrationTests.Notifications;
 using static Argus.IntegrationTests.ChangeTracking.ChangeTrackingRig;
 
 namespace Argus.IntegrationTests.ChangeTracking;
@@ -13,6 +15,12 @@ public sealed class ChangeFollowUpTests
     public async Task A_regression_check_follows_up_each_worse_metric_with_three_aligned_series_the_moved_endpoint_first_and_an_svg_chart()
     {
         await using var rig = await ChangeTrackingRig.StartAsync();
+        await using var hook = await LocalHttpReceiver.StartAsync();
+        using (var channelClient = rig.Server.ApiClient())
+        using (var channel = await channelClient.PostAsJsonAsync("api/channels", new { name = "hook", type = "webhook", url = new Uri(hook.Url, "argus").ToString() }))
+        {
+            Assert.True(channel.IsSuccessStatusCode, await channel.Content.ReadAsStringAsync());
+        }
 
         // Two endpoints; only /api/orders changes after the deployment (errors double, latency rises), /api/health does not.
         var seed = 10;
@@ -74,6 +82,11 @@ public sealed class ChangeFollowUpTests
         Assert.Equal(3, polylines.Count);
         Assert.All(polylines, p => Assert.Equal(lengths[0], p.Attribute("points")!.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length));
         Assert.Contains(svg.Descendants(ns + "text"), t => t.Value.Contains("follow-api", StringComparison.Ordinal));
+
+        // The report sent to channels links the charts.
+        var delivered = await ArgusTestServer.EventuallyAsync(() => Task.FromResult(hook.Requests.ToArray()), r => r.Length > 0, "the check report at the webhook");
+        var payload = JsonDocument.Parse(delivered[0].Body).RootElement;
+        Assert.Contains(chart, payload.ToString(), StringComparison.Ordinal);
 
         // A metric that is not worse has no follow-up, and a chart that is not SVG is bad input.
         using var missing = await client.GetAsync($"api/deployments/{id}/checks/%2B10m/charts/throughput.svg");
