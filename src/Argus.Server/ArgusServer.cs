@@ -116,6 +116,10 @@ public static class ArgusServer
         }
 
         await AlertingServerExtensions.SeedYamlRulesAsync(app.Services, bootstrap.TenantId, cancellationToken);
+        if (options.Demo)
+        {
+            await AlertingServerExtensions.SeedDemoRulesAsync(app.Services, bootstrap.TenantId, cancellationToken);
+        }
 
         // In demo mode there is always a key to print: a read key, replaced at every start.
         var demoKey = options.Demo && bootstrap.NewAdminKey is null

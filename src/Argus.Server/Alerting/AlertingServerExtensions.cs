@@ -57,6 +57,31 @@ internal static partial class AlertingServerExtensions
         }
     }
 
+    /// <summary>
+    /// In demo mode, rules that the demo's scheduled faults trip (slow SQL over 8 s, a burst of exceptions, a slow payment
+    /// API, hundreds of SQL calls in one request), so that incident reports appear without any set-up. Only added when
+    /// the tenant has no rule of that name.
+    /// </summary>
+    public static async Task SeedDemoRulesAsync(IServiceProvider services, string tenant, CancellationToken cancellationToken)
+    {
+        var options = services.GetRequiredService<IOptions<AlertingOptions>>().Value;
+        var store = services.GetRequiredService<EfAlertStore>();
+        AlertRule[] rules =
+        [
+            new() { Name = "SlowSQL", Kind = AlertRuleKind.SlowSql, Service = "order-service", ThresholdMs = 8000 },
+            new() { Name = "Exceptions", Kind = AlertRuleKind.Exception, Service = "order-service", MinOccurrences = 3 },
+            new() { Name = "SlowPaymentAPI", Kind = AlertRuleKind.ExternalDelay, Service = "order-service", ThresholdMs = 3000 },
+            new() { Name = "TooManySQL", Kind = AlertRuleKind.ExcessiveSql, Service = "order-service", Threshold = 100 },
+        ];
+        foreach (var rule in rules)
+        {
+            if (await store.GetRuleAsync(tenant, rule.Name, cancellationToken) is null)
+            {
+                await store.SaveRuleAsync(tenant, null, rule with { EvaluateEvery = TimeSpan.FromSeconds(30) }, options.MaxRulesPerTenant, cancellationToken);
+            }
+        }
+    }
+
     [LoggerMessage(EventId = 5201, Level = LogLevel.Warning, Message = "Alert rule file {Path} skipped: {Problems}")]
     private static partial void LogYamlRuleInvalid(ILogger logger, string path, string problems);
 

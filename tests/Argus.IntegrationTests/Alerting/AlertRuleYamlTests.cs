@@ -44,4 +44,13 @@ public sealed class AlertRuleYamlTests
             ArgusTestServer.TryDelete(folder);
         }
     }
+
+    [Fact]
+    public async Task The_demo_starts_with_rules_its_faults_trip()
+    {
+        await using var server = await ArgusTestServer.StartAsync(settings: new Dictionary<string, string?> { ["Argus:Demo"] = "true" });
+        var rules = (await server.GetJsonAsync("api/alert-rules")).GetProperty("rules").EnumerateArray()
+            .Select(r => r.GetProperty("rule").GetProperty("kind").GetString()!).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(["exception", "excessive_sql", "external_delay", "slow_sql"], rules);
+    }
 }
