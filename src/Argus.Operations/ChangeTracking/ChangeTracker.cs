@@ -23,8 +23,7 @@ public sealed partial class ChangeTracker(
     HealthSnapshotReader snapshots,
     ChangeFollowUpReader followUps,
     IDeploymentStore store,
-    IRoleResolver roles,
-    RoleGateway gateway,
+    UseCaseRoleCaller roleCaller,
     NotificationDispatcher notifications,
     TimeProvider time,
     IOptions<ChangeTrackingOptions> options,
@@ -107,7 +106,8 @@ public sealed partial class ChangeTracker(
             + (deployment.Version is null ? "" : $" version {deployment.Version}")
             + (deployment.Environment is null ? "" : $" to {deployment.Environment}")
             + $", check {check.Offset} ({(check.OffsetSeconds < 0 ? "before" : "after")} the start)";
-        var (report, meta) = await ExplainAsync(deployment.TenantId, change, list, judgement, cancellationToken);
+        var meta = await ExplainAsync(deployment.TenantId, change, list, judgement, cancellationToken);
+        var report = meta.Result;
 
         var byId = report.Applications.GroupBy(a => (int)a.ApplicationId).ToDictionary(g => g.Key, g => g.First());
         var disagreements = new List<string>();
@@ -158,57 +158,19 @@ public sealed partial class ChangeTracker(
         return string.IsNullOrEmpty(options.PublicUrl) ? path : options.PublicUrl.TrimEnd('/') + path;
     }
 
-    private sealed record CallMeta(int RoleVersion, string? Provider, string? Model, string? CallId, bool BuiltIn, string? Error);
-
-    private async Task<(ApplicationHealthReport Report, CallMeta Meta)> ExplainAsync(
-        string tenant, string change, List<ApplicationSnapshots> list, ChangeJudgement judgement, CancellationToken cancellationToken)
-    {
-        var judgementJson = JsonSerializer.Serialize(judgement, ChangeTrackingJsonContext.Default.ChangeJudgement);
-        (ApplicationHealthReport, CallMeta) Fallback(string why, int version, string? callId = null)
-        {
-            LogFallback(logger, tenant, why);
-            return (ChangeReportWriter.Write(judgement, change), new CallMeta(version, "argus", "argus-analyst-1", callId, true, why));
-        }
-
-        var role = await roles.ResolveAsync(tenant, BuiltInRoles.ChangeTracker, cancellationToken);
-        if (role is null)
-        {
-            return Fallback($"the tenant has no role '{BuiltInRoles.ChangeTracker}'.", 0);
-        }
-
-        var (definition, version) = role.Value;
-        try
-        {
-            var answer = await gateway.CompleteAsync(
-                new GatewayRequest
-                {
-                    TenantId = tenant,
-                    ClientId = ClientId,
-                    User = "change tracking",
-                    RoleCode = BuiltInRoles.ChangeTracker,
-                    RoleVersion = version,
-                    Role = definition,
-                    Messages = [new ChatMessage(ChatRole.User, "Judge the health of each application after this change.")],
-                    Variables = new Dictionary<string, string>(StringComparer.Ordinal)
-                    {
-                        ["change"] = change,
-                        ["snapshots"] = JsonSerializer.Serialize(list, ChangeTrackingJsonContext.Default.IReadOnlyListApplicationSnapshots),
-                        ["judgement"] = judgementJson,
-                    },
-                },
-                cancellationToken);
-            if (TryParse(answer.Text, out var report, out var problem))
+    private Task<RoleCallOutcome<ApplicationHealthReport>> ExplainAsync(
+        string tenant, string change, List<ApplicationSnapshots> list, ChangeJudgement judgement, CancellationToken cancellationToken) =>
+        roleCaller.CallAsync(
+            tenant, BuiltInRoles.ChangeTracker, ClientId, "change tracking", "Judge the health of each application after this change.",
+            new Dictionary<string, string>(StringComparer.Ordinal)
             {
-                return (report!, new CallMeta(version, answer.Provider, answer.Model, answer.CallId, answer.BuiltIn, null));
-            }
-
-            return Fallback($"the answer of {answer.Provider}/{answer.Model} broke application_health_report_format: {problem}", version, answer.CallId);
-        }
-        catch (RoleCallException ex)
-        {
-            return Fallback(ex.Message, version);
-        }
-    }
+                ["change"] = change,
+                ["snapshots"] = JsonSerializer.Serialize(list, ChangeTrackingJsonContext.Default.IReadOnlyListApplicationSnapshots),
+                ["judgement"] = JsonSerializer.Serialize(judgement, ChangeTrackingJsonContext.Default.ChangeJudgement),
+            },
+            TryParse,
+            () => ChangeReportWriter.Write(judgement, change),
+            cancellationToken);
 
     /// <summary>Parses and validates an answer against the strict schema.</summary>
     public static bool TryParse(string text, out ApplicationHealthReport? report, out string? problem)
@@ -278,6 +240,4 @@ public sealed partial class ChangeTracker(
     [LoggerMessage(EventId = 5302, Level = LogLevel.Warning, Message = "Deployment {Deployment} check {Offset} of tenant {Tenant} failed")]
     private static partial void LogCheckFailed(ILogger logger, string deployment, string offset, string tenant, Exception exception);
 
-    [LoggerMessage(EventId = 5303, Level = LogLevel.Warning, Message = "Change report of tenant {Tenant} written without the role's chain: {Reason}")]
-    private static partial void LogFallback(ILogger logger, string tenant, string reason);
 }

@@ -26,7 +26,7 @@ namespace Argus.Operations.IncidentReports;
 public sealed partial class IncidentReporter(
     ITelemetryReader telemetry,
     IRoleResolver roles,
-    RoleGateway gateway,
+    UseCaseRoleCaller roleCaller,
     IIncidentStore incidents,
     IAlertStore alerts,
     NotificationDispatcher notifications,
@@ -69,8 +69,8 @@ public sealed partial class IncidentReporter(
         var findingsJson = JsonSerializer.Serialize(findings, AnalysisJsonContext.Default.IReadOnlyListFinding);
 
         var written = await WriteAsync(tenant, subject, alertText, profile, profileJson, findings, findingsJson, language, cancellationToken);
-        var reportText = IncidentReportFormat.Render(written.Content, language);
-        var reportJson = JsonSerializer.SerializeToElement(written.Content, AnalysisJsonContext.Default.IncidentReportContent);
+        var reportText = IncidentReportFormat.Render(written.Result, language);
+        var reportJson = JsonSerializer.SerializeToElement(written.Result, AnalysisJsonContext.Default.IncidentReportContent);
         var incident = new Incident
         {
             Id = "inc_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)),
@@ -99,7 +99,7 @@ public sealed partial class IncidentReporter(
             GatewayError = written.Error,
         };
 
-        var message = Message(incident, written.Content, alert);
+        var message = Message(incident, written.Result, alert);
         var channels = firing.Rule is { Channels.Count: > 0 } rule ? rule.Channels : null;
         var dispatched = await notifications.DispatchAsync(tenant, message, channels, cancellationToken);
         incident = incident with
@@ -152,59 +152,44 @@ public sealed partial class IncidentReporter(
         return (spans, logs);
     }
 
-    private async Task<WrittenReport> WriteAsync(
+    private Task<RoleCallOutcome<IncidentReportContent>> WriteAsync(
         string tenant, AlertSubject subject, string alertText, TransactionProfile? profile, string profileJson, IReadOnlyList<Finding> findings,
-        string findingsJson, string language, CancellationToken cancellationToken)
-    {
-        var role = await roles.ResolveAsync(tenant, BuiltInRoles.AlertAnalyzer, cancellationToken);
-        if (role is null)
-        {
-            return Fallback($"the tenant has no role '{BuiltInRoles.AlertAnalyzer}'.", 0);
-        }
-
-        var (definition, version) = role.Value;
-        try
-        {
-            var answer = await gateway.CompleteAsync(
-                new GatewayRequest
-                {
-                    TenantId = tenant,
-                    ClientId = ClientId,
-                    User = "incident reports",
-                    RoleCode = BuiltInRoles.AlertAnalyzer,
-                    RoleVersion = version,
-                    Role = definition,
-                    Messages = [new ChatMessage(ChatRole.User, "Write the incident report for this alert.")],
-                    Variables = new Dictionary<string, string>(StringComparer.Ordinal)
-                    {
-                        ["alert"] = alertText,
-                        ["service"] = subject.Service,
-                        ["profile"] = profileJson,
-                        ["findings"] = findingsJson,
-                        ["language"] = LanguageName(language),
-                        [SubjectVariable] = JsonSerializer.Serialize(subject, AnalysisJsonContext.Default.AlertSubject),
-                        [LanguageCodeVariable] = language,
-                    },
-                },
-                cancellationToken);
-            if (IncidentReportFormat.TryParseJson(answer.Text, out var content, out var problems) && content is not null
-                || IncidentReportFormat.TryParse(answer.Text, out content, out problems))
+        string findingsJson, string language, CancellationToken cancellationToken) =>
+        roleCaller.CallAsync(
+            tenant, BuiltInRoles.AlertAnalyzer, ClientId, "incident reports", "Write the incident report for this alert.",
+            new Dictionary<string, string>(StringComparer.Ordinal)
             {
-                return new WrittenReport(content!, version, answer.Provider, answer.Model, answer.CallId, answer.BuiltIn, null);
-            }
+                ["alert"] = alertText,
+                ["service"] = subject.Service,
+                ["profile"] = profileJson,
+                ["findings"] = findingsJson,
+                ["language"] = LanguageName(language),
+                [SubjectVariable] = JsonSerializer.Serialize(subject, AnalysisJsonContext.Default.AlertSubject),
+                [LanguageCodeVariable] = language,
+            },
+            ParseReport,
+            () => IncidentReportWriter.Write(subject, profile, findings, language),
+            cancellationToken);
 
-            return Fallback($"the answer of {answer.Provider}/{answer.Model} broke the report format: {string.Join("; ", problems)}", version) with { CallId = answer.CallId };
-        }
-        catch (RoleCallException ex)
+    // The role answers in its JSON schema; an older or edited role may answer in the rendered text format.
+    private static bool ParseReport(string text, out IncidentReportContent? content, out string? problem)
+    {
+        if (IncidentReportFormat.TryParseJson(text, out content, out var problems) && content is not null)
         {
-            return Fallback(ex.Message, version);
+            problem = null;
+            return true;
         }
 
-        WrittenReport Fallback(string why, int roleVersion)
+        if (IncidentReportFormat.TryParse(text, out var fromText, out var textProblems))
         {
-            LogFallback(logger, tenant, why);
-            return new WrittenReport(IncidentReportWriter.Write(subject, profile, findings, language), roleVersion, "argus", "argus-analyst-1", null, true, why);
+            content = fromText;
+            problem = null;
+            return true;
         }
+
+        content = null;
+        problem = string.Join("; ", problems.Concat(textProblems));
+        return false;
     }
 
     private NotificationMessage Message(Incident incident, IncidentReportContent content, AlertRecord alert)
@@ -249,12 +234,7 @@ public sealed partial class IncidentReporter(
         _ => "English",
     };
 
-    private sealed record WrittenReport(
-        IncidentReportContent Content, int RoleVersion, string? Provider, string? Model, string? CallId, bool BuiltIn, string? Error);
-
     [LoggerMessage(EventId = 5101, Level = LogLevel.Information, Message = "Incident {Incident} reported for rule {Rule} of tenant {Tenant} by {Model} in {Milliseconds} ms")]
     private static partial void LogReported(ILogger logger, string incident, string rule, string tenant, string model, double milliseconds);
 
-    [LoggerMessage(EventId = 5102, Level = LogLevel.Warning, Message = "Incident report of tenant {Tenant} written without the role's chain: {Reason}")]
-    private static partial void LogFallback(ILogger logger, string tenant, string reason);
 }

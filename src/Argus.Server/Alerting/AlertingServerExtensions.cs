@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Argus.Core.Alerting;
 using Argus.Operations.Alerting;
 using Argus.Operations.IncidentReports;
@@ -24,6 +25,7 @@ internal static partial class AlertingServerExtensions
         services.AddSingleton<AlertRuleEvaluator>();
         services.AddSingleton<IncidentQueue>();
         services.AddSingleton<IAlertReporter>(sp => sp.GetRequiredService<IncidentQueue>());
+        services.TryAddSingleton<Argus.Operations.UseCaseRoleCaller>();
         services.AddSingleton<IncidentReporter>();
         services.AddSingleton<ExternalAlertIngestor>();
         services.AddSingleton<IBuiltInRoleAnalyst, AlertAnalyzerAnalyst>();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Argus.AI.Providers;
 using Argus.Core.ChangeTracking;
 using Argus.Core.Issues;
@@ -24,6 +25,7 @@ internal static partial class ChangeTrackingServerExtensions
         services.AddSingleton<IDeploymentStore, EfDeploymentStore>();
         services.AddSingleton<HealthSnapshotReader>();
         services.AddSingleton<ChangeFollowUpReader>();
+        services.TryAddSingleton<Argus.Operations.UseCaseRoleCaller>();
         services.AddSingleton<ChangeTracker>();
         services.AddSingleton<DeploymentService>();
         services.AddSingleton<IBuiltInRoleAnalyst, ChangeTrackerAnalyst>();
