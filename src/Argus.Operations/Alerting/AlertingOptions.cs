@@ -1,7 +1,7 @@
 namespace Argus.Operations.Alerting;
 
 /// <summary>Alerting and incident-report settings, bound from <c>Argus:Alerting</c>.</summary>
-public sealed class AlertingOptions
+public sealed class AlertingOptions : IStartupValidatedOptions
 {
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Argus:Alerting";

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Argus.Operations.ChangeTracking;
 
 /// <summary>Change tracking (deployment checks) settings, bound from <c>Argus:ChangeTracking</c>.</summary>
-public sealed class ChangeTrackingOptions
+public sealed class ChangeTrackingOptions : IStartupValidatedOptions
 {
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Argus:ChangeTracking";

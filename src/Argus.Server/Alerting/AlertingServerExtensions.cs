@@ -1,9 +1,10 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using Argus.AI.Providers;
 using Argus.Core.Alerting;
 using Argus.Operations.Alerting;
 using Argus.Operations.IncidentReports;
-using Argus.AI.Providers;
+using Argus.Server.Configuration;
 using Argus.Storage.DuckDb;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Argus.Server.Alerting;
@@ -13,8 +14,7 @@ internal static partial class AlertingServerExtensions
 {
     public static IServiceCollection AddArgusAlerting(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<AlertingOptions>().Bind(configuration.GetSection(AlertingOptions.SectionName)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<AlertingOptions>, ValidateAlertingOptions>();
+        services.AddStartupValidatedOptions<AlertingOptions>(configuration, AlertingOptions.SectionName);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(AlertingJsonContext.Default));
 
         services.AddSingleton<IAlertSignalReader>(sp => sp.GetRequiredService<DuckDbTelemetryStore>());
@@ -89,13 +89,4 @@ internal static partial class AlertingServerExtensions
 
     [LoggerMessage(EventId = 5202, Level = LogLevel.Information, Message = "Alert rule {Rule} loaded from {Path}")]
     private static partial void LogYamlRuleLoaded(ILogger logger, string rule, string path);
-
-    private sealed class ValidateAlertingOptions : IValidateOptions<AlertingOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, AlertingOptions options)
-        {
-            var problems = options.Validate().ToList();
-            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
-        }
-    }
 }

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Argus.AI.Providers;
 using Argus.Core.ChangeTracking;
 using Argus.Core.Issues;
@@ -6,6 +5,7 @@ using Argus.Operations.ChangeTracking;
 using Argus.Server.Configuration;
 using Argus.Server.Issues;
 using Argus.Storage.DuckDb;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Argus.Server.ChangeTracking;
@@ -15,8 +15,7 @@ internal static partial class ChangeTrackingServerExtensions
 {
     public static IServiceCollection AddArgusChangeTracking(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ChangeTrackingOptions>().Bind(configuration.GetSection(ChangeTrackingOptions.SectionName)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ChangeTrackingOptions>, ValidateChangeTrackingOptions>();
+        services.AddStartupValidatedOptions<ChangeTrackingOptions>(configuration, ChangeTrackingOptions.SectionName);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(DeploymentsJsonContext.Default));
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(ChangeTrackingJsonContext.Default));
 
@@ -54,13 +53,4 @@ internal static partial class ChangeTrackingServerExtensions
 
     [LoggerMessage(EventId = 5312, Level = LogLevel.Warning, Message = "Argus:Retention:MaxAge is {Retention}: change tracking's week-before baseline needs at least {Needed}; until then checks compare with the day before only")]
     private static partial void LogShortRetention(ILogger logger, TimeSpan retention, TimeSpan needed);
-
-    private sealed class ValidateChangeTrackingOptions : IValidateOptions<ChangeTrackingOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, ChangeTrackingOptions options)
-        {
-            var problems = options.Validate().ToList();
-            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
-        }
-    }
 }
