@@ -59,6 +59,20 @@ public sealed partial class AlertEvaluatorService(
     /// <summary>When a rule's current breach began, while it is pending.</summary>
     public DateTimeOffset? PendingSince(string ruleId) => _pendingSince.TryGetValue(ruleId, out var since) ? since : null;
 
+    /// <summary>
+    /// A rule's state now: <c>disabled</c>, <c>muted</c>, <c>firing</c> (when <paramref name="firing"/> is its open
+    /// alert), <c>pending</c> (breached, waiting out its pending time) or <c>ok</c>.
+    /// </summary>
+    public string StatusOf(AlertRule rule, AlertRecord? firing)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        return !rule.Enabled ? "disabled"
+            : rule.IsMutedAt(time.GetUtcNow()) ? "muted"
+            : firing is not null ? "firing"
+            : PendingSince(rule.Id) is not null ? "pending"
+            : "ok";
+    }
+
     /// <summary>Evaluates every rule that is due now; returns how many ran.</summary>
     public async Task<int> RunDueRulesAsync(CancellationToken cancellationToken)
     {

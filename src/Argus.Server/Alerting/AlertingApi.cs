@@ -53,23 +53,23 @@ internal static class AlertingApi
         return api;
     }
 
-    private static async Task<Ok<AlertRuleListResponse>> ListAsync(ClaimsPrincipal user, EfAlertStore store, AlertEvaluatorService evaluator, TimeProvider time, CancellationToken ct)
+    private static async Task<Ok<AlertRuleListResponse>> ListAsync(ClaimsPrincipal user, EfAlertStore store, AlertEvaluatorService evaluator, CancellationToken ct)
     {
         var tenant = user.Tenant();
         var list = new List<AlertRuleResponse>();
         foreach (var rule in await store.ListRulesAsync(tenant, ct))
         {
-            list.Add(await DescribeAsync(rule, store, evaluator, time, ct));
+            list.Add(await DescribeAsync(rule, store, evaluator, ct));
         }
 
         return TypedResults.Ok(new AlertRuleListResponse(list));
     }
 
     private static async Task<Results<Ok<AlertRuleResponse>, ProblemHttpResult>> GetAsync(
-        string rule, ClaimsPrincipal user, EfAlertStore store, AlertEvaluatorService evaluator, TimeProvider time, CancellationToken ct)
+        string rule, ClaimsPrincipal user, EfAlertStore store, AlertEvaluatorService evaluator, CancellationToken ct)
     {
         var found = await store.GetRuleAsync(user.Tenant(), rule, ct);
-        return found is null ? NotFound(rule) : TypedResults.Ok(await DescribeAsync(found, store, evaluator, time, ct));
+        return found is null ? NotFound(rule) : TypedResults.Ok(await DescribeAsync(found, store, evaluator, ct));
     }
 
     private static async Task<IResult> SaveAsync(
@@ -95,8 +95,8 @@ internal static class AlertingApi
             RuleWriteStatus.NameTaken => TypedResults.Problem($"A rule named '{rule.Name}' exists.", statusCode: StatusCodes.Status409Conflict, title: "Name taken"),
             RuleWriteStatus.TooMany => TypedResults.Problem(
                 $"The tenant has {options.MaxRulesPerTenant} rules, the most allowed (Argus:Alerting:MaxRulesPerTenant).", statusCode: StatusCodes.Status409Conflict, title: "Too many rules"),
-            _ when existing is null => TypedResults.Created($"/api/alert-rules/{saved!.Id}", await DescribeAsync(saved, store, evaluator, TimeProvider.System, ct)),
-            _ => TypedResults.Ok(await DescribeAsync(saved!, store, evaluator, TimeProvider.System, ct)),
+            _ when existing is null => TypedResults.Created($"/api/alert-rules/{saved!.Id}", await DescribeAsync(saved, store, evaluator, ct)),
+            _ => TypedResults.Ok(await DescribeAsync(saved!, store, evaluator, ct)),
         };
     }
 
@@ -130,7 +130,7 @@ internal static class AlertingApi
         }
 
         var (_, saved) = await store.SaveRuleAsync(tenant, found.Id, change(found), options.MaxRulesPerTenant, ct);
-        return TypedResults.Ok(await DescribeAsync(saved!, store, evaluator, TimeProvider.System, ct));
+        return TypedResults.Ok(await DescribeAsync(saved!, store, evaluator, ct));
     }
 
     private static async Task<Results<Ok<EvaluationResponse>, ProblemHttpResult>> EvaluateAsync(
@@ -188,15 +188,10 @@ internal static class AlertingApi
             ? TypedResults.Ok(alert)
             : TypedResults.Problem($"There is no alert '{id}'.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
 
-    private static async Task<AlertRuleResponse> DescribeAsync(AlertRule rule, EfAlertStore store, AlertEvaluatorService evaluator, TimeProvider time, CancellationToken ct)
+    private static async Task<AlertRuleResponse> DescribeAsync(AlertRule rule, EfAlertStore store, AlertEvaluatorService evaluator, CancellationToken ct)
     {
         var firing = await store.GetFiringAlertAsync(rule.TenantId, rule.Id, ct);
-        var status = !rule.Enabled ? "disabled"
-            : rule.IsMutedAt(time.GetUtcNow()) ? "muted"
-            : firing is not null ? "firing"
-            : evaluator.PendingSince(rule.Id) is not null ? "pending"
-            : "ok";
-        return new AlertRuleResponse(rule, status, firing?.Id);
+        return new AlertRuleResponse(rule, evaluator.StatusOf(rule, firing), firing?.Id);
     }
 
     private static async Task<(AlertRule? Rule, string? Error)> ReadRuleAsync(HttpRequest request, CancellationToken ct)
