@@ -57,7 +57,7 @@ public sealed class ExternalAlertIngestor(IAlertStore store, IAlertReporter repo
         var ids = new List<string>(alerts.Count);
         foreach (var external in alerts)
         {
-            var id = "alert_" + source[..2] + "_" + Identity(external);
+            var id = "alert_" + Identity(source, external);
             ids.Add(id);
             var existing = await store.GetAlertAsync(tenantId, id, cancellationToken);
             if (!external.Firing)
@@ -143,10 +143,10 @@ public sealed class ExternalAlertIngestor(IAlertStore store, IAlertReporter repo
         return null;
     }
 
-    // The same alert (labels) firing since the same time is one alert; a new firing of it is another.
-    private static string Identity(ExternalAlert alert)
+    // The same alert (labels) from the same source firing since the same time is one alert; a new firing of it is another.
+    private static string Identity(string source, ExternalAlert alert)
     {
-        var key = new StringBuilder(alert.Fingerprint ?? string.Join(',', alert.Labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}")));
+        var key = new StringBuilder(source).Append('|').Append(alert.Fingerprint ?? string.Join(',', alert.Labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}")));
         key.Append('@').Append(alert.StartsAt.ToUnixTimeMilliseconds());
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key.ToString())))[..16];
     }
