@@ -107,8 +107,7 @@ public static class ArgusCli
         command.SetAction(async (result, ct) =>
         {
             using var client = Client(result.GetValue(url)!, result.GetValue(apiKey));
-            var from = DateTimeOffset.UtcNow - ParseSince(result.GetValue(since)!);
-            using var doc = await GetJsonAsync(client, $"api/services?from={from.ToUnixTimeMilliseconds()}", ct);
+            using var doc = await GetJsonAsync(client, $"api/services?{WindowQuery(result.GetValue(since)!)}", ct);
             var table = new Table().AddColumns("Service", "Spans", "Server spans", "Errors");
             foreach (var s in doc.RootElement.GetProperty("services").EnumerateArray())
             {
@@ -223,6 +222,18 @@ public static class ArgusCli
 
         return body.Length > 200 ? body[..200] : body;
     }
+
+    /// <summary>The query string of the window ending now and reaching <paramref name="since"/> back (<c>from=…&amp;to=…</c>, epoch ms).</summary>
+    internal static string WindowQuery(string since)
+    {
+        var to = DateTimeOffset.UtcNow;
+        var from = to - ParseSince(since);
+        return $"from={from.ToUnixTimeMilliseconds()}&to={to.ToUnixTimeMilliseconds()}";
+    }
+
+    /// <summary>Appends <c>&amp;name=value</c> (escaped) when <paramref name="value"/> is given.</summary>
+    internal static string AddParameter(string query, string name, string? value) =>
+        value is null ? query : $"{query}&{name}={Uri.EscapeDataString(value)}";
 
     internal static TimeSpan ParseSince(string value)
     {

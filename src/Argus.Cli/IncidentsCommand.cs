@@ -22,18 +22,9 @@ internal static class IncidentsCommand
         list.SetAction(async (result, ct) =>
         {
             using var client = ArgusCli.Client(result.GetValue(url)!, result.GetValue(apiKey));
-            var to = DateTimeOffset.UtcNow;
-            var from = to - ArgusCli.ParseSince(result.GetValue(since)!);
-            var query = $"api/incidents?from={from.ToUnixTimeMilliseconds()}&to={to.ToUnixTimeMilliseconds()}&limit={result.GetValue(limit)}";
-            if (result.GetValue(service) is { } s)
-            {
-                query += "&service=" + Uri.EscapeDataString(s);
-            }
-
-            if (result.GetValue(rule) is { } r)
-            {
-                query += "&rule=" + Uri.EscapeDataString(r);
-            }
+            var query = $"api/incidents?{ArgusCli.WindowQuery(result.GetValue(since)!)}&limit={result.GetValue(limit)}";
+            query = ArgusCli.AddParameter(query, "service", result.GetValue(service));
+            query = ArgusCli.AddParameter(query, "rule", result.GetValue(rule));
 
             using var doc = await ArgusCli.GetJsonAsync(client, query, ct);
             var table = new Table().AddColumns("Incident", "Fired (UTC)", "Rule", "Service", "Written by", "Summary");

@@ -22,13 +22,8 @@ internal static class IssuesCommand
         top.SetAction(async (result, ct) =>
         {
             using var client = ArgusCli.Client(result.GetValue(url)!, result.GetValue(apiKey));
-            var to = DateTimeOffset.UtcNow;
-            var from = to - ArgusCli.ParseSince(result.GetValue(since)!);
-            var query = $"api/issues?from={from.ToUnixTimeMilliseconds()}&to={to.ToUnixTimeMilliseconds()}&sort={result.GetValue(sort)}&limit={result.GetValue(limit)}";
-            if (result.GetValue(service) is { } s)
-            {
-                query += "&service=" + Uri.EscapeDataString(s);
-            }
+            var query = $"api/issues?{ArgusCli.WindowQuery(result.GetValue(since)!)}&sort={result.GetValue(sort)}&limit={result.GetValue(limit)}";
+            query = ArgusCli.AddParameter(query, "service", result.GetValue(service));
 
             using var doc = await ArgusCli.GetJsonAsync(client, query, ct);
             var table = new Table().AddColumns("Issue", "Level", "Count", "Δ", "Flags", "Title", "Services");
