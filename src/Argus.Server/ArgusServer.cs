@@ -109,12 +109,6 @@ public static class ArgusServer
         var tenants = app.Services.GetRequiredService<TenantBootstrap>();
         var bootstrap = await tenants.RunAsync(cancellationToken);
 
-        // A control.db made by an older Argus gets the tables of newer features before anything reads them.
-        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<ControlPlaneDbContext>>().CreateDbContextAsync(cancellationToken))
-        {
-            await ControlPlaneSchemaUpgrade.CreateMissingTablesAsync(db, cancellationToken);
-        }
-
         await AlertingServerExtensions.SeedYamlRulesAsync(app.Services, bootstrap.TenantId, cancellationToken);
         if (options.Demo)
         {

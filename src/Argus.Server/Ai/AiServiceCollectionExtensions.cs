@@ -50,13 +50,12 @@ internal static class AiServiceCollectionExtensions
     }
 }
 
-/// <summary>At start-up: creates missing control-plane tables, seeds every tenant's built-in and YAML roles, loads the tenants' providers.</summary>
+/// <summary>At start-up: seeds every tenant's built-in and YAML roles and loads the tenants' providers (the tables exist: <see cref="TenantBootstrap"/> made them).</summary>
 internal sealed class AiStartup(RoleStore store, ProviderStore providers, IDbContextFactory<ControlPlaneDbContext> dbFactory) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await db.Database.EnsureCreatedAsync(cancellationToken);
         await store.EnsureTenantAsync(TenantBootstrap.DefaultTenantId, cancellationToken);
         foreach (var tenant in await db.Tenants.Select(t => t.Id).ToListAsync(cancellationToken))
         {

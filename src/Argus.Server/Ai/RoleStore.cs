@@ -29,7 +29,6 @@ internal sealed class RoleStore(IDbContextFactory<ControlPlaneDbContext> dbFacto
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly ConcurrentDictionary<string, Task> _seeded = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Tenant, string Code, string? Label, int? Version), RoleSnapshot?> _cache = new();
-    private int _schemaReady;
 
     public async Task<IReadOnlyList<RoleSnapshot>> ListAsync(string tenantId, CancellationToken ct)
     {
@@ -156,27 +155,12 @@ internal sealed class RoleStore(IDbContextFactory<ControlPlaneDbContext> dbFacto
         return (RoleWriteStatus.Ok, await GetAsync(tenantId, code, label, null, ct));
     }
 
-    /// <summary>Creates missing tables once per process, then the tenant's seeded roles once per tenant.</summary>
+    /// <summary>
+    /// Creates the tenant's seeded roles once per tenant. The tables exist already: start-up creates the missing ones
+    /// (<see cref="TenantBootstrap.RunAsync"/>) before anything reads the store.
+    /// </summary>
     public async Task EnsureTenantAsync(string tenantId, CancellationToken ct)
     {
-        if (Volatile.Read(ref _schemaReady) == 0)
-        {
-            await _writeGate.WaitAsync(ct);
-            try
-            {
-                if (_schemaReady == 0)
-                {
-                    await using var db = await dbFactory.CreateDbContextAsync(ct);
-                    await ControlPlaneSchemaUpgrade.CreateMissingTablesAsync(db, ct);
-                    Volatile.Write(ref _schemaReady, 1);
-                }
-            }
-            finally
-            {
-                _writeGate.Release();
-            }
-        }
-
         var task = _seeded.GetOrAdd(tenantId, t => SeedAsync(t));
         try
         {

@@ -20,6 +20,9 @@ internal sealed class TenantBootstrap(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await db.Database.EnsureCreatedAsync(cancellationToken);
 
+        // A control.db made by an older Argus gets the tables of newer features before anything reads them.
+        await Ai.ControlPlaneSchemaUpgrade.CreateMissingTablesAsync(db, cancellationToken);
+
         if (await db.Tenants.AnyAsync(cancellationToken))
         {
             // An existing store keeps its keys; a configured bootstrap key that is not yet known is added,
