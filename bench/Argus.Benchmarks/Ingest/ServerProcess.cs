@@ -53,6 +53,13 @@ internal sealed class ServerProcess : IAsyncDisposable
             start.ArgumentList.Add(a);
         }
 
+        // ARGUS_BENCH_SERVER_ENV: "NAME=value NAME=value" for the server process only (runtime settings such as the GC's).
+        foreach (var pair in (Environment.GetEnvironmentVariable("ARGUS_BENCH_SERVER_ENV") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+            start.Environment[pair[..eq]] = pair[(eq + 1)..];
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the server");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("[server] " + e.Data); };
