@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Argus.Core.Telemetry;
 using DuckDB.NET.Data;
 
@@ -69,6 +70,9 @@ public sealed partial class DuckDbTelemetryStore
         }
     }
 
+    // The write path runs a few times a second with loops over thousands of rows: optimised from its first call, so a
+    // fresh server does not spend its first minute of load in the unoptimised and instrumented tiers of tiered JIT.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Write(DuckDBConnection connection, IReadOnlyList<TelemetryBatch> batches)
     {
         var started = Stopwatch.GetTimestamp();
@@ -165,6 +169,7 @@ public sealed partial class DuckDbTelemetryStore
         Log.Wrote(_logger, spans.Count, logs.Count, metrics.Count, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AppendSpans(DuckDBConnection connection, List<SpanRecord> spans, Func<string, IReadOnlyList<TelemetryAttribute>, ulong> resourceOf)
     {
         using var appender = connection.CreateAppender("spans");
@@ -205,6 +210,7 @@ public sealed partial class DuckDbTelemetryStore
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AppendLogs(DuckDBConnection connection, List<LogRecord> logs, Func<string, IReadOnlyList<TelemetryAttribute>, ulong> resourceOf)
     {
         using var appender = connection.CreateAppender("logs");
@@ -234,6 +240,7 @@ public sealed partial class DuckDbTelemetryStore
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AppendMetrics(DuckDBConnection connection, List<MetricPoint> metrics, Func<string, IReadOnlyList<TelemetryAttribute>, ulong> resourceOf)
     {
         using var appender = connection.CreateAppender("metric_points");
