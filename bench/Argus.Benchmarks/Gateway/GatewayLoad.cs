@@ -87,33 +87,22 @@ internal static class GatewayLoad
             Console.WriteLine($"in the server (last {rows.Count} calls): pipeline p50 {total[total.Length / 2]:F3} ms, provider link p50 {link[link.Length / 2]:F3} ms");
         }
 
+        // Below saturation: the same clients at half the gateway's closed-loop rate (or --paced-rate), upstream directly
+        // and through Argus.
+        var pacedRate = IngestLoad.Option(args, "--paced-rate", (int)(gateway.Rps / 2));
+        var pacedDirect = await RunPacedPhaseAsync("paced, directly", http, new Uri(upstream.Url, "v1/chat/completions"), null, "bench-model", clients, seconds, pacedRate);
+        var pacedGateway = await RunPacedPhaseAsync("paced, through Argus", http, new Uri(server.ApiUrl, "v1/chat/completions"), ServerProcess.Key, "role:bench", clients, seconds, pacedRate);
+
         Console.WriteLine();
         Console.WriteLine($"gateway: {gateway.Rps:N0} req/s ({gateway.Rps / direct.Rps:P0} of direct); added latency p50 {gateway.P50 - direct.P50:F3} ms, p99 {gateway.P99 - direct.P99:F3} ms");
+        Console.WriteLine($"at {pacedRate:N0} req/s offered: added latency p50 {pacedGateway.P50 - pacedDirect.P50:F3} ms, p99 {pacedGateway.P99 - pacedDirect.P99:F3} ms");
         return gateway.Errors == 0 ? 0 : 1;
     }
 
     private static async Task<(double Rps, double P50, double P99, long Errors)> RunPhaseAsync(
         string name, HttpClient http, Uri url, string? key, string? model, int clients, int seconds, int warmupSeconds, int? serverPid = null)
     {
-        var body = Encoding.UTF8.GetBytes($$"""{"model":"{{model}}","messages":[{"role":"user","content":"Say ok."}]}""");
-        async Task<bool> Once()
-        {
-            using var request = new HttpRequestMessage(model is null ? HttpMethod.Get : HttpMethod.Post, url);
-            if (model is not null)
-            {
-                request.Content = new ByteArrayContent(body);
-                request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-            }
-
-            if (key is not null)
-            {
-                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
-            }
-
-            using var response = await http.SendAsync(request);
-            await response.Content.ReadAsByteArrayAsync();
-            return response.StatusCode == HttpStatusCode.OK;
-        }
+        Task<bool> Once() => SendOnceAsync(http, url, key, model);
 
         // Warm-up: JIT, connection pools, the role cache. .NET compiles a method first without optimisation, then with
         // instrumentation, then optimised with the profile (tiered PGO); on two busy cores the last tier arrives after
@@ -176,6 +165,67 @@ internal static class GatewayLoad
         var ownUs = (Process.GetCurrentProcess().TotalProcessorTime - ownCpu).TotalMicroseconds / all.Length;
         Console.WriteLine($"{name,-22} {rps,8:N0} req/s   p50 {Percentile(0.5),7:F3} ms   p99 {Percentile(0.99),7:F3} ms   CPU/req server {serverUs,5:F0} µs, bench {ownUs,4:F0} µs   errors {errors}   load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}   {warmUp}");
         return (rps, Percentile(0.5), Percentile(0.99), errors);
+    }
+
+    private static async Task<bool> SendOnceAsync(HttpClient http, Uri url, string? key, string? model)
+    {
+        using var request = new HttpRequestMessage(model is null ? HttpMethod.Get : HttpMethod.Post, url);
+        if (model is not null)
+        {
+            request.Content = new StringContent($$"""{"model":"{{model}}","messages":[{"role":"user","content":"Say ok."}]}""", Encoding.UTF8, "application/json");
+        }
+
+        if (key is not null)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        }
+
+        using var response = await http.SendAsync(request);
+        await response.Content.ReadAsByteArrayAsync();
+        return response.StatusCode == HttpStatusCode.OK;
+    }
+
+    /// <summary>
+    /// The same clients at a fixed offered rate below saturation (open loop): each sends on its own schedule whatever the
+    /// answers' pace, so the latency is the time a call takes rather than the time it queues behind the others.
+    /// </summary>
+    private static async Task<(double Rps, double P50, double P99)> RunPacedPhaseAsync(
+        string name, HttpClient http, Uri url, string? key, string? model, int clients, int seconds, double rate)
+    {
+        var interval = TimeSpan.FromSeconds(clients / rate);
+        var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
+        var stop = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(async c =>
+        {
+            var calls = new List<Task>();
+            // Clients start spread over one interval so that their schedules interleave.
+            var next = interval * c / clients;
+            while (stop.Elapsed.TotalSeconds < seconds)
+            {
+                var wait = next - stop.Elapsed;
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait);
+                }
+
+                next += interval;
+                calls.Add(Task.Run(async () =>
+                {
+                    var start = Stopwatch.GetTimestamp();
+                    if (await SendOnceAsync(http, url, key, model))
+                    {
+                        latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                    }
+                }));
+            }
+
+            await Task.WhenAll(calls);
+        }));
+        var all = latencies.Order().ToArray();
+        double Percentile(double q) => all[Math.Min(all.Length - 1, (int)Math.Floor(q * (all.Length - 1)))];
+        var achieved = all.Length / stop.Elapsed.TotalSeconds;
+        Console.WriteLine($"{name,-22} {achieved,8:N0} req/s   p50 {Percentile(0.5),7:F3} ms   p99 {Percentile(0.99),7:F3} ms   (offered {rate:N0} req/s)");
+        return (achieved, Percentile(0.5), Percentile(0.99));
     }
 
     /// <summary>The provider client alone (OpenAI SDK through Microsoft.Extensions.AI), in this process, against the upstream.</summary>
