@@ -15,19 +15,17 @@ internal static class OtlpAttributes
     private static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
     /// <summary>
-    /// Maps an attribute list, truncating long values. Returns false, with a reason, when there are more attributes than the limit:
-    /// silently dropping some would make queries on them lie.
+    /// Maps an attribute list, truncating long values. Returns false when there are more attributes than the limit
+    /// (see <see cref="TooMany"/>): silently dropping some would make queries on them lie.
     /// </summary>
-    public static bool TryMap(RepeatedField<KeyValue> source, OtlpOptions options, string what, out TelemetryAttribute[] attributes, out string? error)
+    public static bool TryMap(RepeatedField<KeyValue> source, OtlpOptions options, out TelemetryAttribute[] attributes)
     {
         if (source.Count > options.MaxAttributesPerRecord)
         {
             attributes = [];
-            error = $"{what} has {source.Count} attributes, more than the limit of {options.MaxAttributesPerRecord}";
             return false;
         }
 
-        error = null;
         if (source.Count == 0)
         {
             attributes = [];
@@ -38,11 +36,15 @@ internal static class OtlpAttributes
         for (var i = 0; i < source.Count; i++)
         {
             var kv = source[i];
-            attributes[i] = new TelemetryAttribute(kv.Key, Truncate(Render(kv.Value), options.MaxAttributeValueLength));
+            attributes[i] = new TelemetryAttribute(AttributeKeys.Share(kv.Key), Truncate(Render(kv.Value), options.MaxAttributeValueLength));
         }
 
         return true;
     }
+
+    /// <summary>The rejection message for <paramref name="what"/> (built only on failure) with <paramref name="count"/> attributes.</summary>
+    public static string TooMany(string what, int count, OtlpOptions options) =>
+        $"{what} has {count} attributes, more than the limit of {options.MaxAttributesPerRecord}";
 
     /// <summary>Renders a value as text: strings as they are, booleans and numbers invariantly, bytes as base64, arrays and maps as compact JSON.</summary>
     public static string Render(AnyValue? value)
@@ -147,5 +149,37 @@ internal static class OtlpAttributes
                 writer.WriteNullValue();
                 break;
         }
+    }
+}
+
+/// <summary>
+/// One shared instance per attribute key. Keys come from a small vocabulary (the semantic conventions and an
+/// application's own), and queued records live long enough for the GC to copy them between generations: a copy of
+/// <c>db.query.text</c> per span is garbage that survives. Bounded, so that a client sending random keys only fills it.
+/// </summary>
+internal static class AttributeKeys
+{
+    private const int Capacity = 8_192;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Keys = new(StringComparer.Ordinal);
+    private static int _count;
+
+    public static string Share(string key)
+    {
+        if (Keys.TryGetValue(key, out var shared))
+        {
+            return shared;
+        }
+
+        if (Volatile.Read(ref _count) >= Capacity || key.Length > 128)
+        {
+            return key;
+        }
+
+        if (Keys.TryAdd(key, key))
+        {
+            Interlocked.Increment(ref _count);
+        }
+
+        return key;
     }
 }

@@ -67,8 +67,9 @@ internal static class OtlpLogMapper
             return false;
         }
 
-        if (!OtlpAttributes.TryMap(log.Attributes, options, "log record", out var attributes, out error))
+        if (!OtlpAttributes.TryMap(log.Attributes, options, out var attributes))
         {
+            error = OtlpAttributes.TooMany("log record", log.Attributes.Count, options);
             return false;
         }
 
@@ -109,6 +110,7 @@ internal static class OtlpLogMapper
             Attributes = attributes,
             ResourceAttributes = resource.Attributes,
         };
+        error = null;
         return true;
     }
 }

@@ -130,12 +130,12 @@ internal static class OtlpMetricMapper
 
     private static bool TryAttributes(PointContext c, RepeatedField<Proto.Common.KeyValue> source, out TelemetryAttribute[] attributes)
     {
-        if (OtlpAttributes.TryMap(source, c.Options, $"a data point of metric '{c.Metric.Name}'", out attributes, out var error))
+        if (OtlpAttributes.TryMap(source, c.Options, out attributes))
         {
             return true;
         }
 
-        c.Tally.Reject(1, error!);
+        c.Tally.Reject(1, OtlpAttributes.TooMany($"a data point of metric '{c.Metric.Name}'", source.Count, c.Options));
         return false;
     }
 

@@ -22,8 +22,9 @@ internal sealed record MappedResource(
             return new MappedResource(UnknownService, null, null, []);
         }
 
-        if (!OtlpAttributes.TryMap(resource.Attributes, options, "resource", out var attributes, out error))
+        if (!OtlpAttributes.TryMap(resource.Attributes, options, out var attributes))
         {
+            error = OtlpAttributes.TooMany("resource", resource.Attributes.Count, options);
             return null;
         }
 
@@ -47,6 +48,7 @@ internal sealed record MappedResource(
             }
         }
 
+        error = null;
         return new MappedResource(
             string.IsNullOrEmpty(service) ? UnknownService : service,
             NullIfEmpty(instance),

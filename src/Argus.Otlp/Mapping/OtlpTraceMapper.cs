@@ -80,8 +80,9 @@ internal static class OtlpTraceMapper
             return false;
         }
 
-        if (!OtlpAttributes.TryMap(span.Attributes, options, $"span '{span.Name}'", out var attributes, out error))
+        if (!OtlpAttributes.TryMap(span.Attributes, options, out var attributes))
         {
+            error = OtlpAttributes.TooMany($"span '{span.Name}'", span.Attributes.Count, options);
             return false;
         }
 
@@ -91,8 +92,9 @@ internal static class OtlpTraceMapper
         for (var i = 0; i < span.Events.Count; i++)
         {
             var source = span.Events[i];
-            if (!OtlpAttributes.TryMap(source.Attributes, options, $"event '{source.Name}' of span '{span.Name}'", out var eventAttributes, out error))
+            if (!OtlpAttributes.TryMap(source.Attributes, options, out var eventAttributes))
             {
+                error = OtlpAttributes.TooMany($"event '{source.Name}' of span '{span.Name}'", source.Attributes.Count, options);
                 return false;
             }
 
@@ -153,6 +155,7 @@ internal static class OtlpTraceMapper
             ResourceAttributes = resource.Attributes,
             Events = events,
         };
+        error = null;
         return true;
     }
 
