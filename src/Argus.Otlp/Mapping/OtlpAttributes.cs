@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Argus.Core.Telemetry;
 using Argus.Otlp.Proto.Common;
+using CommunityToolkit.HighPerformance.Buffers;
 using Google.Protobuf.Collections;
 
 namespace Argus.Otlp.Mapping;
@@ -32,11 +33,14 @@ internal static class OtlpAttributes
             return true;
         }
 
+        // Keys come from a small vocabulary (the semantic conventions and an application's own), and queued records live
+        // long enough for the GC to copy them between generations: one shared instance per key instead of a copy per
+        // record. The pool is bounded, so random keys only churn it.
         attributes = new TelemetryAttribute[source.Count];
         for (var i = 0; i < source.Count; i++)
         {
             var kv = source[i];
-            attributes[i] = new TelemetryAttribute(AttributeKeys.Share(kv.Key), Truncate(Render(kv.Value), options.MaxAttributeValueLength));
+            attributes[i] = new TelemetryAttribute(StringPool.Shared.GetOrAdd(kv.Key), Truncate(Render(kv.Value), options.MaxAttributeValueLength));
         }
 
         return true;
@@ -149,37 +153,5 @@ internal static class OtlpAttributes
                 writer.WriteNullValue();
                 break;
         }
-    }
-}
-
-/// <summary>
-/// One shared instance per attribute key. Keys come from a small vocabulary (the semantic conventions and an
-/// application's own), and queued records live long enough for the GC to copy them between generations: a copy of
-/// <c>db.query.text</c> per span is garbage that survives. Bounded, so that a client sending random keys only fills it.
-/// </summary>
-internal static class AttributeKeys
-{
-    private const int Capacity = 8_192;
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Keys = new(StringComparer.Ordinal);
-    private static int _count;
-
-    public static string Share(string key)
-    {
-        if (Keys.TryGetValue(key, out var shared))
-        {
-            return shared;
-        }
-
-        if (Volatile.Read(ref _count) >= Capacity || key.Length > 128)
-        {
-            return key;
-        }
-
-        if (Keys.TryAdd(key, key))
-        {
-            Interlocked.Increment(ref _count);
-        }
-
-        return key;
     }
 }
