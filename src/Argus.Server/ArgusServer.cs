@@ -108,6 +108,7 @@ public static class ArgusServer
         app.Services.GetRequiredService<IssueStateService>().Load();
         var tenants = app.Services.GetRequiredService<TenantBootstrap>();
         var bootstrap = await tenants.RunAsync(cancellationToken);
+        await app.Services.GetRequiredService<ChannelStore>().SealPlainRowsAsync(cancellationToken);
 
         await AlertingServerExtensions.SeedYamlRulesAsync(app.Services, bootstrap.TenantId, cancellationToken);
         if (options.Demo)

@@ -1,5 +1,6 @@
 using Argus.Operations.Notifications;
 using Argus.Server.Tenancy;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -8,13 +9,21 @@ namespace Argus.Server.Notifications;
 /// <summary>
 /// Channels in the control-plane database. The tables are created at start-up with the rest of the control plane
 /// (<c>EnsureCreated</c>, or <c>ControlPlaneSchemaUpgrade</c> for a database made by an older Argus).
+/// A channel's settings hold its secrets (webhook secret, Slack URL, header values, SMTP password), so the column is
+/// encrypted with Data Protection per tenant, as provider keys are; entities handed out carry the settings in clear.
 /// </summary>
-internal sealed class ChannelStore(IDbContextFactory<ControlPlaneDbContext> dbFactory) : INotificationChannelStore
+internal sealed class ChannelStore(IDbContextFactory<ControlPlaneDbContext> dbFactory, IDataProtectionProvider protection, ILogger<ChannelStore> logger) : INotificationChannelStore
 {
+    private const string Purpose = "Argus.Notifications.ChannelSettings.v1";
+
+    // Marks an encrypted column; settings written by an Argus before encryption are JSON and start with '{'.
+    private const string SealedPrefix = "dp1:";
+
     public async Task<IReadOnlyList<ChannelEntity>> ListAsync(string tenantId, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Set<ChannelEntity>().AsNoTracking().Where(c => c.TenantId == tenantId).OrderBy(c => c.Name).ToListAsync(ct);
+        var entities = await db.Set<ChannelEntity>().AsNoTracking().Where(c => c.TenantId == tenantId).OrderBy(c => c.Name).ToListAsync(ct);
+        return [.. entities.Select(Open)];
     }
 
     /// <summary>The tenant's channel with this id, or else this name.</summary>
@@ -22,7 +31,27 @@ internal sealed class ChannelStore(IDbContextFactory<ControlPlaneDbContext> dbFa
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var channels = db.Set<ChannelEntity>().AsNoTracking().Where(c => c.TenantId == tenantId);
-        return await channels.FirstOrDefaultAsync(c => c.Id == idOrName, ct) ?? await channels.FirstOrDefaultAsync(c => c.Name == idOrName, ct);
+        var entity = await channels.FirstOrDefaultAsync(c => c.Id == idOrName, ct) ?? await channels.FirstOrDefaultAsync(c => c.Name == idOrName, ct);
+        return entity is null ? null : Open(entity);
+    }
+
+    /// <summary>Encrypts the settings of channels stored in clear by an Argus from before encryption; the count done.</summary>
+    public async Task<int> SealPlainRowsAsync(CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var plain = await db.Set<ChannelEntity>().Where(c => !c.Settings.StartsWith(SealedPrefix)).ToListAsync(ct);
+        foreach (var entity in plain)
+        {
+            entity.Settings = Seal(entity.TenantId, entity.Settings);
+        }
+
+        await db.SaveChangesAsync(ct);
+        if (plain.Count > 0)
+        {
+            ChannelsLog.ChannelSettingsSealed(logger, plain.Count);
+        }
+
+        return plain.Count;
     }
 
     public async Task<bool> NameTakenAsync(string tenantId, string name, string? exceptId, CancellationToken ct)
@@ -33,6 +62,20 @@ internal sealed class ChannelStore(IDbContextFactory<ControlPlaneDbContext> dbFa
 
     /// <summary>Inserts or replaces a channel; false when the tenant already has another channel of that name (a race the validation lost).</summary>
     public async Task<bool> SaveAsync(ChannelEntity entity, bool create, CancellationToken ct)
+    {
+        var clear = entity.Settings;
+        entity.Settings = Seal(entity.TenantId, clear);
+        try
+        {
+            return await SaveSealedAsync(entity, create, ct);
+        }
+        finally
+        {
+            entity.Settings = clear;
+        }
+    }
+
+    private async Task<bool> SaveSealedAsync(ChannelEntity entity, bool create, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (create)
@@ -65,14 +108,35 @@ internal sealed class ChannelStore(IDbContextFactory<ControlPlaneDbContext> dbFa
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var entity = await db.Set<ChannelEntity>().AsNoTracking().FirstOrDefaultAsync(c => c.TenantId == tenantId && c.Name == name, cancellationToken);
-        return entity is null ? null : ChannelSettings.Of(entity).ToChannel(entity);
+        return entity is null ? null : ChannelSettings.Of(Open(entity)).ToChannel(entity);
     }
 
     async Task<IReadOnlyList<NotificationChannel>> INotificationChannelStore.ListEnabledAsync(string tenantId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var entities = await db.Set<ChannelEntity>().AsNoTracking().Where(c => c.TenantId == tenantId && c.Enabled).OrderBy(c => c.Name).ToListAsync(cancellationToken);
-        return [.. entities.Select(e => ChannelSettings.Of(e).ToChannel(e))];
+        return [.. entities.Select(e => ChannelSettings.Of(Open(e)).ToChannel(e))];
+    }
+
+    private string Seal(string tenantId, string settings) => SealedPrefix + protection.CreateProtector(Purpose, tenantId).Protect(settings);
+
+    private ChannelEntity Open(ChannelEntity entity)
+    {
+        if (entity.Settings.StartsWith(SealedPrefix, StringComparison.Ordinal))
+        {
+            try
+            {
+                entity.Settings = protection.CreateProtector(Purpose, entity.TenantId).Unprotect(entity.Settings[SealedPrefix.Length..]);
+            }
+            catch (System.Security.Cryptography.CryptographicException)
+            {
+                // Deliveries to it fail with an error in the delivery log; saving the channel again sets new settings.
+                ChannelsLog.ChannelSettingsUnreadable(logger, entity.Name, entity.Id, entity.TenantId);
+                entity.Settings = "{}";
+            }
+        }
+
+        return entity;
     }
 }
 

@@ -367,4 +367,10 @@ internal static partial class ChannelsLog
 
     [LoggerMessage(EventId = 5311, Level = LogLevel.Information, Message = "Channel '{Name}' ({Id}) of tenant {Tenant} deleted.")]
     public static partial void ChannelDeleted(ILogger logger, string name, string id, string tenant);
+
+    [LoggerMessage(EventId = 5313, Level = LogLevel.Warning, Message = "The settings of channel '{Name}' ({Id}) of tenant {Tenant} cannot be decrypted (the key ring under the data folder's keys/ was lost or replaced); the channel stays listed without them until an admin saves it again.")]
+    public static partial void ChannelSettingsUnreadable(ILogger logger, string name, string id, string tenant);
+
+    [LoggerMessage(EventId = 5314, Level = LogLevel.Information, Message = "Encrypted the stored settings of {Count} channels saved by an earlier Argus.")]
+    public static partial void ChannelSettingsSealed(ILogger logger, int count);
 }
