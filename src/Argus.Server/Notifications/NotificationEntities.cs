@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Argus.Server.Notifications;
 
-/// <summary>A notification channel of a tenant; the type-specific settings (secrets included) are one JSON document.</summary>
+/// <summary>A notification channel of a tenant; the type-specific settings (secrets included) are one JSON document, encrypted at rest.</summary>
 internal sealed class ChannelEntity
 {
     public required string Id { get; set; }
@@ -14,7 +14,10 @@ internal sealed class ChannelEntity
     public required string Name { get; set; }
     public required string Type { get; set; }
     public bool Enabled { get; set; }
-    /// <summary><see cref="ChannelSettings"/> as JSON.</summary>
+    /// <summary>
+    /// <see cref="ChannelSettings"/> as JSON; in the database encrypted by <see cref="ChannelStore"/>, which hands out
+    /// entities with the JSON in clear.
+    /// </summary>
     public required string Settings { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
