@@ -41,8 +41,8 @@ public enum AlertTransition
 /// <summary>
 /// Runs the rules on a timer (<see cref="TimeProvider"/>-driven) and keeps each rule's state: pending, firing,
 /// resolved. One alert per rule is open at a time (de-duplication); a firing within the rule's cool-down after the last
-/// report, or while the rule is muted, is recorded but not reported. Pending state is kept in memory: after a restart a
-/// breach waits out its pending time again, while firing alerts live in the store and resolve normally.
+/// report, or while the rule is muted, is recorded but not reported. Pending state is kept in the store too, so a
+/// restart does not make a breach wait out its pending time again.
 /// </summary>
 public sealed partial class AlertEvaluatorService(
     IAlertStore store,
@@ -55,6 +55,7 @@ public sealed partial class AlertEvaluatorService(
     private readonly ConcurrentDictionary<string, DateTimeOffset> _pendingSince = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _nextDue = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private bool _pendingLoaded;
 
     /// <summary>When a rule's current breach began, while it is pending.</summary>
     public DateTimeOffset? PendingSince(string ruleId) => _pendingSince.TryGetValue(ruleId, out var since) ? since : null;
@@ -81,6 +82,7 @@ public sealed partial class AlertEvaluatorService(
         {
             var now = time.GetUtcNow();
             var rules = await store.GetEnabledRulesAsync(cancellationToken);
+            await LoadPendingAsync(rules, cancellationToken);
             var ran = 0;
             foreach (var rule in rules)
             {
@@ -117,6 +119,38 @@ public sealed partial class AlertEvaluatorService(
         }
     }
 
+    // The first pass takes over the pending states of the previous run; those of rules since deleted or disabled go.
+    private async Task LoadPendingAsync(IReadOnlyList<AlertRule> rules, CancellationToken cancellationToken)
+    {
+        if (_pendingLoaded)
+        {
+            return;
+        }
+
+        var live = rules.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var pending in await store.GetPendingAsync(cancellationToken))
+        {
+            if (live.Contains(pending.RuleId))
+            {
+                _pendingSince.TryAdd(pending.RuleId, pending.Since);
+            }
+            else
+            {
+                await store.SetPendingAsync(pending.TenantId, pending.RuleId, null, cancellationToken);
+            }
+        }
+
+        _pendingLoaded = true;
+    }
+
+    private async Task ClearPendingAsync(AlertRule rule, CancellationToken cancellationToken)
+    {
+        if (_pendingSince.TryRemove(rule.Id, out _))
+        {
+            await store.SetPendingAsync(rule.TenantId, rule.Id, null, cancellationToken);
+        }
+    }
+
     /// <summary>Evaluates one rule at <paramref name="now"/> and applies the state machine.</summary>
     public async Task<AlertTransition> EvaluateAsync(AlertRule rule, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -125,7 +159,7 @@ public sealed partial class AlertEvaluatorService(
         var firing = await store.GetFiringAlertAsync(rule.TenantId, rule.Id, cancellationToken);
         if (!evaluation.Breached)
         {
-            _pendingSince.TryRemove(rule.Id, out _);
+            await ClearPendingAsync(rule, cancellationToken);
             if (firing is null)
             {
                 return AlertTransition.None;
@@ -155,13 +189,22 @@ public sealed partial class AlertEvaluatorService(
             return AlertTransition.StillFiring;
         }
 
-        var since = _pendingSince.GetOrAdd(rule.Id, now);
+        if (!_pendingSince.TryGetValue(rule.Id, out var since))
+        {
+            since = now;
+            if (rule.PendingFor > TimeSpan.Zero)
+            {
+                _pendingSince[rule.Id] = now;
+                await store.SetPendingAsync(rule.TenantId, rule.Id, now, cancellationToken);
+            }
+        }
+
         if (now - since < rule.PendingFor)
         {
             return AlertTransition.Pending;
         }
 
-        _pendingSince.TryRemove(rule.Id, out _);
+        await ClearPendingAsync(rule, cancellationToken);
 
         // The pass read its rules before evaluating them; a mute or change saved since then decides this firing.
         rule = await store.GetRuleAsync(rule.TenantId, rule.Id, cancellationToken) ?? rule;

@@ -104,4 +104,13 @@ public interface IAlertStore
 
     /// <summary>The tenant's alert history, newest first.</summary>
     Task<IReadOnlyList<AlertRecord>> QueryAlertsAsync(string tenantId, AlertHistoryQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Rules waiting out their pending time and since when, as recorded by <see cref="SetPendingAsync"/>.</summary>
+    Task<IReadOnlyList<PendingRule>> GetPendingAsync(CancellationToken cancellationToken);
+
+    /// <summary>Records that a rule is pending since <paramref name="since"/>, or, when null, that it no longer is.</summary>
+    Task SetPendingAsync(string tenantId, string ruleId, DateTimeOffset? since, CancellationToken cancellationToken);
 }
+
+/// <summary>A rule whose condition holds but has not yet held for its pending time.</summary>
+public sealed record PendingRule(string TenantId, string RuleId, DateTimeOffset Since);

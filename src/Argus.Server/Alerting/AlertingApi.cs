@@ -14,7 +14,8 @@ namespace Argus.Server.Alerting;
 /// <param name="Rule">The rule.</param>
 /// <param name="Status"><c>ok</c>, <c>pending</c>, <c>firing</c>, <c>muted</c> or <c>disabled</c>.</param>
 /// <param name="FiringAlertId">The alert firing now, if any.</param>
-internal sealed record AlertRuleResponse(AlertRule Rule, string Status, string? FiringAlertId);
+/// <summary>A rule with its state; <paramref name="PendingSince"/> is when the breach began while the rule is pending.</summary>
+internal sealed record AlertRuleResponse(AlertRule Rule, string Status, string? FiringAlertId, DateTimeOffset? PendingSince);
 
 internal sealed record AlertRuleListResponse(IReadOnlyList<AlertRuleResponse> Rules);
 
@@ -191,7 +192,8 @@ internal static class AlertingApi
     private static async Task<AlertRuleResponse> DescribeAsync(AlertRule rule, EfAlertStore store, AlertEvaluatorService evaluator, CancellationToken ct)
     {
         var firing = await store.GetFiringAlertAsync(rule.TenantId, rule.Id, ct);
-        return new AlertRuleResponse(rule, evaluator.StatusOf(rule, firing), firing?.Id);
+        var status = evaluator.StatusOf(rule, firing);
+        return new AlertRuleResponse(rule, status, firing?.Id, status == "pending" ? evaluator.PendingSince(rule.Id) : null);
     }
 
     private static async Task<(AlertRule? Rule, string? Error)> ReadRuleAsync(HttpRequest request, CancellationToken ct)

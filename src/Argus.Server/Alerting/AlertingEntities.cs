@@ -39,6 +39,15 @@ internal sealed class IncidentEntity
     public string Json { get; set; } = "";
 }
 
+/// <summary>A rule waiting out its pending time, so that a restart keeps the time its breach began.</summary>
+internal sealed class AlertPendingEntity
+{
+    public string RuleId { get; set; } = "";
+    public string TenantId { get; set; } = "";
+    /// <summary>UTC ticks: the exact time the evaluator keeps, which a restart restores.</summary>
+    public long SinceTicks { get; set; }
+}
+
 /// <summary>A tenant's incident-report settings.</summary>
 internal sealed class IncidentSettingsEntity
 {
@@ -83,6 +92,13 @@ internal static class AlertingModel
             e.Property(i => i.RuleId).HasMaxLength(64);
             e.HasIndex(i => new { i.TenantId, i.CreatedAtMs });
             e.HasOne<TenantEntity>().WithMany().HasForeignKey(i => i.TenantId);
+        });
+        modelBuilder.Entity<AlertPendingEntity>(e =>
+        {
+            e.ToTable("alert_pending");
+            e.HasKey(p => p.RuleId);
+            e.Property(p => p.RuleId).HasMaxLength(64);
+            e.Property(p => p.TenantId).HasMaxLength(64);
         });
         modelBuilder.Entity<IncidentSettingsEntity>(e =>
         {

@@ -97,6 +97,36 @@ internal sealed class EfAlertStore(IDbContextFactory<ControlPlaneDbContext> fact
             .ExecuteDeleteAsync(cancellationToken) > 0;
     }
 
+    public async Task<IReadOnlyList<PendingRule>> GetPendingAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var rows = await db.Set<AlertPendingEntity>().AsNoTracking().ToListAsync(cancellationToken);
+        return [.. rows.Select(r => new PendingRule(r.TenantId, r.RuleId, new DateTimeOffset(r.SinceTicks, TimeSpan.Zero)))];
+    }
+
+    public async Task SetPendingAsync(string tenantId, string ruleId, DateTimeOffset? since, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var pending = db.Set<AlertPendingEntity>();
+        if (since is null)
+        {
+            await pending.Where(p => p.RuleId == ruleId).ExecuteDeleteAsync(cancellationToken);
+            return;
+        }
+
+        var row = await pending.FirstOrDefaultAsync(p => p.RuleId == ruleId, cancellationToken);
+        if (row is null)
+        {
+            pending.Add(new AlertPendingEntity { RuleId = ruleId, TenantId = tenantId, SinceTicks = since.Value.UtcTicks });
+        }
+        else
+        {
+            row.SinceTicks = since.Value.UtcTicks;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
     public async Task<AlertRecord?> GetFiringAlertAsync(string tenantId, string ruleId, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);

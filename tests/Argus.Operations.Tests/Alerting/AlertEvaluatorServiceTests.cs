@@ -86,6 +86,39 @@ public sealed class AlertEvaluatorServiceTests
     }
 
     [Fact]
+    public async Task A_restart_keeps_the_time_a_pending_breach_began()
+    {
+        var rule = Rule(pendingFor: TimeSpan.FromMinutes(5));
+        _signals.Occurrences = 1;
+        var before = NewService();
+        Assert.Equal(1, await before.RunDueRulesAsync(default));
+        var began = before.PendingSince(rule.Id);
+        Assert.Equal(_time.GetUtcNow(), began);
+
+        // A new service on the same store, as after a restart three minutes later: two minutes left, not five.
+        _time.Advance(TimeSpan.FromMinutes(3));
+        var after = NewService();
+        Assert.Equal(1, await after.RunDueRulesAsync(default));
+        Assert.Equal(began, after.PendingSince(rule.Id));
+        Assert.Empty(_reporter.Fired);
+
+        _time.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(1, await after.RunDueRulesAsync(default));
+        Assert.Single(_reporter.Fired);
+        Assert.Null(after.PendingSince(rule.Id));
+        Assert.Empty(await _store.GetPendingAsync(default));
+    }
+
+    [Fact]
+    public async Task The_pending_state_of_a_deleted_rule_is_forgotten_at_start()
+    {
+        await _store.SetPendingAsync("t1", "rule_gone", _time.GetUtcNow(), default);
+        Rule();
+        Assert.Equal(1, await NewService().RunDueRulesAsync(default));
+        Assert.Empty(await _store.GetPendingAsync(default));
+    }
+
+    [Fact]
     public async Task A_new_firing_within_the_cool_down_is_recorded_but_not_reported()
     {
         var service = NewService();
@@ -215,6 +248,25 @@ public sealed class AlertEvaluatorServiceTests
 
         public Task<IReadOnlyList<AlertRecord>> QueryAlertsAsync(string tenantId, AlertHistoryQuery query, CancellationToken cancellationToken) =>
             Task.FromResult<IReadOnlyList<AlertRecord>>([.. Alerts.Values]);
+
+        private readonly Dictionary<string, PendingRule> _pending = [];
+
+        public Task<IReadOnlyList<PendingRule>> GetPendingAsync(CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<PendingRule>>([.. _pending.Values]);
+
+        public Task SetPendingAsync(string tenantId, string ruleId, DateTimeOffset? since, CancellationToken cancellationToken)
+        {
+            if (since is { } value)
+            {
+                _pending[ruleId] = new PendingRule(tenantId, ruleId, value);
+            }
+            else
+            {
+                _pending.Remove(ruleId);
+            }
+
+            return Task.CompletedTask;
+        }
     }
 
     /// <summary>Slow-SQL rules only read alert signals; the RED and log queries are never asked.</summary>
