@@ -143,11 +143,14 @@ public sealed partial class AlertEvaluatorService(
         _pendingLoaded = true;
     }
 
+    // The store is written before memory, so that what the API shows (memory) is never ahead of what a restart finds,
+    // even when a shutdown cancels the write.
     private async Task ClearPendingAsync(AlertRule rule, CancellationToken cancellationToken)
     {
-        if (_pendingSince.TryRemove(rule.Id, out _))
+        if (_pendingSince.ContainsKey(rule.Id))
         {
             await store.SetPendingAsync(rule.TenantId, rule.Id, null, cancellationToken);
+            _pendingSince.TryRemove(rule.Id, out _);
         }
     }
 
@@ -194,8 +197,8 @@ public sealed partial class AlertEvaluatorService(
             since = now;
             if (rule.PendingFor > TimeSpan.Zero)
             {
-                _pendingSince[rule.Id] = now;
                 await store.SetPendingAsync(rule.TenantId, rule.Id, now, cancellationToken);
+                _pendingSince[rule.Id] = now;
             }
         }
 
