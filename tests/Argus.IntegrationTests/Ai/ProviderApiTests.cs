@@ -34,148 +34,139 @@ public sealed class ProviderApiTests
     {
         await using var fake = await FakeLlmUpstream.StartAsync();
         var logs = new CapturingLoggerProvider();
-        var dataPath = Path.Combine(Path.GetTempPath(), "argus-tests", Guid.NewGuid().ToString("N"));
+        using var folder = new TestDataFolder();
+        var dataPath = folder.Path;
         var responses = new StringBuilder();
-        try
+        await using (var server = await AiTestHelpers.StartAsync(fake, configure: b => b.Logging.AddProvider(logs), dataPath: dataPath))
         {
-            await using (var server = await AiTestHelpers.StartAsync(fake, configure: b => b.Logging.AddProvider(logs), dataPath: dataPath))
+            using var client = server.ApiClient();
+            using (var created = await client.PostAsync("api/providers", AiTestHelpers.Json(Provider(fake))))
             {
-                using var client = server.ApiClient();
-                using (var created = await client.PostAsync("api/providers", AiTestHelpers.Json(Provider(fake))))
-                {
-                    var text = await created.Content.ReadAsStringAsync();
-                    responses.Append(text);
-                    Assert.True(created.StatusCode == HttpStatusCode.Created, text);
-                    var info = JsonDocument.Parse(text).RootElement;
-                    Assert.True(info.GetProperty("hasApiKey").GetBoolean());
-                    Assert.False(info.TryGetProperty("apiKey", out _));
-                    Assert.Equal("api", info.GetProperty("source").GetString());
-                    Assert.False(info.GetProperty("readOnly").GetBoolean());
-                    Assert.Equal("blue", info.GetProperty("headers").GetProperty("X-Team").GetString());
-                    Assert.Equal("***", info.GetProperty("headers").GetProperty("api-key").GetString());
-                }
-
-                var list = await server.GetJsonAsync("api/providers");
-                responses.Append(list.GetRawText());
-                var byName = list.GetProperty("providers").EnumerateArray().ToDictionary(p => p.GetProperty("name").GetString()!);
-                Assert.True(byName["oai"].GetProperty("readOnly").GetBoolean());
-                Assert.Equal("configuration", byName["oai"].GetProperty("source").GetString());
-                Assert.Equal("builtin", byName["argus"].GetProperty("source").GetString());
-                Assert.Equal("api", byName["team-llm"].GetProperty("source").GetString());
-
-                // A role may use it at once, and the call carries its key and headers and is priced from its table.
-                await AiTestHelpers.CreateRoleAsync(client, AiTestHelpers.Role("managed-user", [("team-llm", "ok-managed", null)]));
-                var (status, answer) = await AiTestHelpers.ChatAsync(client, "managed-user", new { messages = new[] { new { role = "user", content = "hi" } } });
-                Assert.True(status == 200, answer.ToString());
-                Assert.Equal("team-llm", answer.GetProperty("provider").GetString());
-                var sent = LastRequest(fake, "ok-managed").Headers;
-                Assert.Equal("Bearer " + ManagedKey, sent["Authorization"]);
-                Assert.Equal("blue", sent["X-Team"]);
-                Assert.Equal(HeaderSecret, sent["api-key"]);
-                var calls = await ArgusTestServer.EventuallyAsync(
-                    () => server.GetJsonAsync("api/llm/calls?role=managed-user"), c => c.GetProperty("calls").GetArrayLength() == 1, "the logged call");
-                Assert.Equal((11 * 1000.0 + 7 * 2000.0) / 1e6, calls.GetProperty("calls")[0].GetProperty("cost").GetDouble(), 9);
-
-                // PUT without apiKey keeps the key, and "***" keeps a credential header; the next call sees the new header.
-                var changed = Provider(fake, apiKey: null);
-                changed.Remove("apiKey");
-                changed["headers"] = new JsonObject { ["X-Team"] = "green", ["api-key"] = "***" };
-                using (var put = await client.PutAsync("api/providers/team-llm", AiTestHelpers.Json(changed)))
-                {
-                    var text = await put.Content.ReadAsStringAsync();
-                    responses.Append(text);
-                    Assert.True(put.StatusCode == HttpStatusCode.OK, text);
-                    Assert.True(JsonDocument.Parse(text).RootElement.GetProperty("hasApiKey").GetBoolean());
-                }
-
-                Assert.Equal(200, (await AiTestHelpers.ChatAsync(client, "managed-user", new { messages = new[] { new { role = "user", content = "again" } } })).Status);
-                sent = LastRequest(fake, "ok-managed").Headers;
-                Assert.Equal("green", sent["X-Team"]);
-                Assert.Equal("Bearer " + ManagedKey, sent["Authorization"]);
-                Assert.Equal(HeaderSecret, sent["api-key"]);
-
-                // A new key applies to the next call without a restart.
-                changed["apiKey"] = RotatedKey;
-                using (var put = await client.PutAsync("api/providers/team-llm", AiTestHelpers.Json(changed)))
-                {
-                    responses.Append(await put.Content.ReadAsStringAsync());
-                    Assert.Equal(HttpStatusCode.OK, put.StatusCode);
-                }
-
-                Assert.Equal(200, (await AiTestHelpers.ChatAsync(client, "managed-user", new { messages = new[] { new { role = "user", content = "rotated" } } })).Status);
-                Assert.Equal("Bearer " + RotatedKey, LastRequest(fake, "ok-managed").Headers["Authorization"]);
-                responses.Append((await server.GetJsonAsync("api/providers/team-llm")).GetRawText());
+                var text = await created.Content.ReadAsStringAsync();
+                responses.Append(text);
+                Assert.True(created.StatusCode == HttpStatusCode.Created, text);
+                var info = JsonDocument.Parse(text).RootElement;
+                Assert.True(info.GetProperty("hasApiKey").GetBoolean());
+                Assert.False(info.TryGetProperty("apiKey", out _));
+                Assert.Equal("api", info.GetProperty("source").GetString());
+                Assert.False(info.GetProperty("readOnly").GetBoolean());
+                Assert.Equal("blue", info.GetProperty("headers").GetProperty("X-Team").GetString());
+                Assert.Equal("***", info.GetProperty("headers").GetProperty("api-key").GetString());
             }
 
-            // After a restart the stored (encrypted) key still decrypts from the key ring in the data folder.
-            await using (var server = await AiTestHelpers.StartAsync(fake, configure: b => b.Logging.AddProvider(logs), dataPath: dataPath))
+            var list = await server.GetJsonAsync("api/providers");
+            responses.Append(list.GetRawText());
+            var byName = list.GetProperty("providers").EnumerateArray().ToDictionary(p => p.GetProperty("name").GetString()!);
+            Assert.True(byName["oai"].GetProperty("readOnly").GetBoolean());
+            Assert.Equal("configuration", byName["oai"].GetProperty("source").GetString());
+            Assert.Equal("builtin", byName["argus"].GetProperty("source").GetString());
+            Assert.Equal("api", byName["team-llm"].GetProperty("source").GetString());
+
+            // A role may use it at once, and the call carries its key and headers and is priced from its table.
+            await AiTestHelpers.CreateRoleAsync(client, AiTestHelpers.Role("managed-user", [("team-llm", "ok-managed", null)]));
+            var (status, answer) = await AiTestHelpers.ChatAsync(client, "managed-user", new { messages = new[] { new { role = "user", content = "hi" } } });
+            Assert.True(status == 200, answer.ToString());
+            Assert.Equal("team-llm", answer.GetProperty("provider").GetString());
+            var sent = LastRequest(fake, "ok-managed").Headers;
+            Assert.Equal("Bearer " + ManagedKey, sent["Authorization"]);
+            Assert.Equal("blue", sent["X-Team"]);
+            Assert.Equal(HeaderSecret, sent["api-key"]);
+            var calls = await ArgusTestServer.EventuallyAsync(
+                () => server.GetJsonAsync("api/llm/calls?role=managed-user"), c => c.GetProperty("calls").GetArrayLength() == 1, "the logged call");
+            Assert.Equal((11 * 1000.0 + 7 * 2000.0) / 1e6, calls.GetProperty("calls")[0].GetProperty("cost").GetDouble(), 9);
+
+            // PUT without apiKey keeps the key, and "***" keeps a credential header; the next call sees the new header.
+            var changed = Provider(fake, apiKey: null);
+            changed.Remove("apiKey");
+            changed["headers"] = new JsonObject { ["X-Team"] = "green", ["api-key"] = "***" };
+            using (var put = await client.PutAsync("api/providers/team-llm", AiTestHelpers.Json(changed)))
             {
-                using var client = server.ApiClient();
-                var (status, answer) = await AiTestHelpers.ChatAsync(client, "managed-user", new { messages = new[] { new { role = "user", content = "after restart" } } });
-                Assert.True(status == 200, answer.ToString());
-                Assert.Equal("Bearer " + RotatedKey, LastRequest(fake, "ok-managed").Headers["Authorization"]);
-
-                // A role still using it keeps it from being deleted; the 409 names the role.
-                using (var delete = await client.DeleteAsync("api/providers/team-llm"))
-                {
-                    var text = await delete.Content.ReadAsStringAsync();
-                    Assert.Equal(HttpStatusCode.Conflict, delete.StatusCode);
-                    Assert.Equal("application/problem+json", delete.Content.Headers.ContentType?.MediaType);
-                    Assert.Contains("managed-user", text, StringComparison.Ordinal);
-                }
-
-                await AiTestHelpers.CreateRoleAsync(client, AiTestHelpers.Role("other-user", [("team-llm", "ok-managed", null)]));
-                using (var delete = await client.DeleteAsync("api/providers/team-llm"))
-                {
-                    var roles = JsonDocument.Parse(await delete.Content.ReadAsStringAsync()).RootElement.GetProperty("errors").GetProperty("roles");
-                    Assert.Equal(2, roles.GetArrayLength());
-                }
-
-                foreach (var code in new[] { "managed-user", "other-user" })
-                {
-                    var moved = AiTestHelpers.Role(code, [("argus", "", null)]);
-                    using var put = await client.PutAsync($"api/roles/{code}", AiTestHelpers.Json(moved));
-                    Assert.Equal(HttpStatusCode.OK, put.StatusCode);
-                }
-
-                using (var delete = await client.DeleteAsync("api/providers/team-llm"))
-                {
-                    Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
-                }
-
-                using (var gone = await client.GetAsync("api/providers/team-llm"))
-                {
-                    Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
-                }
-
-                // A role linking to it is rejected again.
-                using var rejected = await client.PostAsync("api/roles", AiTestHelpers.Json(AiTestHelpers.Role("late-user", [("team-llm", "ok-managed", null)])));
-                Assert.Equal(HttpStatusCode.BadRequest, rejected.StatusCode);
-                Assert.Contains("team-llm", await rejected.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+                var text = await put.Content.ReadAsStringAsync();
+                responses.Append(text);
+                Assert.True(put.StatusCode == HttpStatusCode.OK, text);
+                Assert.True(JsonDocument.Parse(text).RootElement.GetProperty("hasApiKey").GetBoolean());
             }
 
-            // The secrets are in no response, no log line, and no file of the data folder (encrypted at rest).
-            var all = responses.ToString();
-            foreach (var secret in new[] { ManagedKey, RotatedKey, HeaderSecret })
+            Assert.Equal(200, (await AiTestHelpers.ChatAsync(client, "managed-user", new { messages = new[] { new { role = "user", content = "again" } } })).Status);
+            sent = LastRequest(fake, "ok-managed").Headers;
+            Assert.Equal("green", sent["X-Team"]);
+            Assert.Equal("Bearer " + ManagedKey, sent["Authorization"]);
+            Assert.Equal(HeaderSecret, sent["api-key"]);
+
+            // A new key applies to the next call without a restart.
+            changed["apiKey"] = RotatedKey;
+            using (var put = await client.PutAsync("api/providers/team-llm", AiTestHelpers.Json(changed)))
             {
-                Assert.DoesNotContain(secret, all, StringComparison.Ordinal);
-                Assert.DoesNotContain(logs.Lines, l => l.Contains(secret, StringComparison.Ordinal));
-                foreach (var file in Directory.EnumerateFiles(dataPath, "*", SearchOption.AllDirectories))
-                {
-                    var bytes = await File.ReadAllBytesAsync(file);
-                    Assert.True(bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(secret)) < 0, $"{Path.GetFileName(file)} holds a provider secret in plain text");
-                }
+                responses.Append(await put.Content.ReadAsStringAsync());
+                Assert.Equal(HttpStatusCode.OK, put.StatusCode);
             }
 
-            Assert.True(Directory.EnumerateFiles(Path.Combine(dataPath, "keys")).Any(), "the Data Protection key ring lives in the data folder");
+            Assert.Equal(200, (await AiTestHelpers.ChatAsync(client, "managed-user", new { messages = new[] { new { role = "user", content = "rotated" } } })).Status);
+            Assert.Equal("Bearer " + RotatedKey, LastRequest(fake, "ok-managed").Headers["Authorization"]);
+            responses.Append((await server.GetJsonAsync("api/providers/team-llm")).GetRawText());
         }
-        finally
+
+        // After a restart the stored (encrypted) key still decrypts from the key ring in the data folder.
+        await using (var server = await AiTestHelpers.StartAsync(fake, configure: b => b.Logging.AddProvider(logs), dataPath: dataPath))
         {
-            if (Directory.Exists(dataPath))
+            using var client = server.ApiClient();
+            var (status, answer) = await AiTestHelpers.ChatAsync(client, "managed-user", new { messages = new[] { new { role = "user", content = "after restart" } } });
+            Assert.True(status == 200, answer.ToString());
+            Assert.Equal("Bearer " + RotatedKey, LastRequest(fake, "ok-managed").Headers["Authorization"]);
+
+            // A role still using it keeps it from being deleted; the 409 names the role.
+            using (var delete = await client.DeleteAsync("api/providers/team-llm"))
             {
-                Directory.Delete(dataPath, recursive: true);
+                var text = await delete.Content.ReadAsStringAsync();
+                Assert.Equal(HttpStatusCode.Conflict, delete.StatusCode);
+                Assert.Equal("application/problem+json", delete.Content.Headers.ContentType?.MediaType);
+                Assert.Contains("managed-user", text, StringComparison.Ordinal);
+            }
+
+            await AiTestHelpers.CreateRoleAsync(client, AiTestHelpers.Role("other-user", [("team-llm", "ok-managed", null)]));
+            using (var delete = await client.DeleteAsync("api/providers/team-llm"))
+            {
+                var roles = JsonDocument.Parse(await delete.Content.ReadAsStringAsync()).RootElement.GetProperty("errors").GetProperty("roles");
+                Assert.Equal(2, roles.GetArrayLength());
+            }
+
+            foreach (var code in new[] { "managed-user", "other-user" })
+            {
+                var moved = AiTestHelpers.Role(code, [("argus", "", null)]);
+                using var put = await client.PutAsync($"api/roles/{code}", AiTestHelpers.Json(moved));
+                Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+            }
+
+            using (var delete = await client.DeleteAsync("api/providers/team-llm"))
+            {
+                Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+            }
+
+            using (var gone = await client.GetAsync("api/providers/team-llm"))
+            {
+                Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+            }
+
+            // A role linking to it is rejected again.
+            using var rejected = await client.PostAsync("api/roles", AiTestHelpers.Json(AiTestHelpers.Role("late-user", [("team-llm", "ok-managed", null)])));
+            Assert.Equal(HttpStatusCode.BadRequest, rejected.StatusCode);
+            Assert.Contains("team-llm", await rejected.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        // The secrets are in no response, no log line, and no file of the data folder (encrypted at rest).
+        var all = responses.ToString();
+        foreach (var secret in new[] { ManagedKey, RotatedKey, HeaderSecret })
+        {
+            Assert.DoesNotContain(secret, all, StringComparison.Ordinal);
+            Assert.DoesNotContain(logs.Lines, l => l.Contains(secret, StringComparison.Ordinal));
+            foreach (var file in Directory.EnumerateFiles(dataPath, "*", SearchOption.AllDirectories))
+            {
+                var bytes = await File.ReadAllBytesAsync(file);
+                Assert.True(bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(secret)) < 0, $"{Path.GetFileName(file)} holds a provider secret in plain text");
             }
         }
+
+        Assert.True(Directory.EnumerateFiles(Path.Combine(dataPath, "keys")).Any(), "the Data Protection key ring lives in the data folder");
     }
 
     [Fact]

@@ -209,7 +209,8 @@ public sealed class RoleApiTests(GatewayFixture fixture) : IClassFixture<Gateway
     [Fact]
     public async Task Yaml_roles_are_loaded_at_start_up_and_a_control_db_of_the_previous_schema_is_upgraded()
     {
-        var data = Path.Combine(Path.GetTempPath(), "argus-tests", Guid.NewGuid().ToString("N"));
+        using var folder = new TestDataFolder();
+        var data = folder.Path;
         var rolesFolder = Path.Combine(data, "roles-yaml");
         Directory.CreateDirectory(rolesFolder);
         await File.WriteAllTextAsync(Path.Combine(rolesFolder, "sql-explainer.yaml"), """
@@ -231,62 +232,55 @@ public sealed class RoleApiTests(GatewayFixture fixture) : IClassFixture<Gateway
               interval: "00:00:00"
             """);
         await File.WriteAllTextAsync(Path.Combine(rolesFolder, "broken.yaml"), "code: Broken Code\nchain: []\n");
-        try
+        // A control.db as the previous Argus left it: tenants and keys, none of the gateway's tables.
+        await using (var first = await AiTestHelpers.StartAsync(fixture.Fake, dataPath: data))
         {
-            // A control.db as the previous Argus left it: tenants and keys, none of the gateway's tables.
-            await using (var first = await AiTestHelpers.StartAsync(fixture.Fake, dataPath: data))
-            {
-                await first.StopAsync();
-            }
-
-            await using (var connection = new SqliteConnection($"Data Source={Path.Combine(data, "control.db")};Pooling=False"))
-            {
-                await connection.OpenAsync();
-                await using var command = connection.CreateCommand();
-                command.CommandText = "DROP TABLE ai_role_labels; DROP TABLE ai_role_versions; DROP TABLE ai_roles;";
-                await command.ExecuteNonQueryAsync();
-            }
-
-            var logs = new CapturingLoggerProvider();
-            await using var server = await AiTestHelpers.StartAsync(
-                fixture.Fake, new Dictionary<string, string?> { ["Argus:Ai:RolesPath"] = rolesFolder }, b => b.Logging.AddProvider(logs), data);
-            using var client = server.ApiClient();
-            var roles = await server.GetJsonAsync("api/roles");
-            var codes = roles.GetProperty("roles").EnumerateArray().Select(r => r.GetProperty("code").GetString()).ToList();
-            Assert.True(codes.Contains("sql-explainer"), string.Join("\n", logs.Lines.Where(l => l.Contains("[410", StringComparison.Ordinal))));
-            Assert.Contains("change-tracker", codes);
-            Assert.Contains(logs.Lines, l => l.Contains("[4101]", StringComparison.Ordinal) && l.Contains("broken.yaml", StringComparison.Ordinal));
-            Assert.DoesNotContain("Broken Code", codes);
-
-            fixture.Fake.Text = null;
-            var (status, body) = await AiTestHelpers.ChatAsync(client, "sql-explainer", new { messages = new[] { new { role = "user", content = "SELECT 1" } } });
-            Assert.True(status == 200, body.ToString());
-            Assert.Equal("Hello from ok-yaml", body.GetProperty("answer").GetString());
-            var sent = fixture.Fake.Requests.Last(r => r.Body["model"]?.GetValue<string>() == "ok-yaml").Body;
-            Assert.Equal("You explain slow SQL to developers.", sent["messages"]![0]!["content"]!.GetValue<string>());
-            var version = await server.GetJsonAsync("api/roles/sql-explainer");
-            Assert.Equal("yaml:sql-explainer.yaml", version.GetProperty("author").GetString());
-            await server.StopAsync();
-
-            // A restart with the same file adds no version; a changed file becomes the next production version.
-            await using (var again = await AiTestHelpers.StartAsync(fixture.Fake, new Dictionary<string, string?> { ["Argus:Ai:RolesPath"] = rolesFolder }, dataPath: data))
-            {
-                Assert.Equal(1, (await again.GetJsonAsync("api/roles/sql-explainer/versions")).GetProperty("versions").GetArrayLength());
-                await again.StopAsync();
-            }
-
-            var changed = (await File.ReadAllTextAsync(Path.Combine(rolesFolder, "sql-explainer.yaml"))).Replace("temperature: 0.2", "temperature: 0.4", StringComparison.Ordinal);
-            await File.WriteAllTextAsync(Path.Combine(rolesFolder, "sql-explainer.yaml"), changed);
-            await using (var third = await AiTestHelpers.StartAsync(fixture.Fake, new Dictionary<string, string?> { ["Argus:Ai:RolesPath"] = rolesFolder }, dataPath: data))
-            {
-                var current = await third.GetJsonAsync("api/roles/sql-explainer");
-                Assert.Equal(2, current.GetProperty("version").GetInt32());
-                Assert.Equal(0.4, current.GetProperty("role").GetProperty("parameters").GetProperty("temperature").GetDouble(), 3);
-            }
+            await first.StopAsync();
         }
-        finally
+
+        await using (var connection = new SqliteConnection($"Data Source={Path.Combine(data, "control.db")};Pooling=False"))
         {
-            ArgusTestServer.TryDelete(data);
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "DROP TABLE ai_role_labels; DROP TABLE ai_role_versions; DROP TABLE ai_roles;";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var logs = new CapturingLoggerProvider();
+        await using var server = await AiTestHelpers.StartAsync(
+            fixture.Fake, new Dictionary<string, string?> { ["Argus:Ai:RolesPath"] = rolesFolder }, b => b.Logging.AddProvider(logs), data);
+        using var client = server.ApiClient();
+        var roles = await server.GetJsonAsync("api/roles");
+        var codes = roles.GetProperty("roles").EnumerateArray().Select(r => r.GetProperty("code").GetString()).ToList();
+        Assert.True(codes.Contains("sql-explainer"), string.Join("\n", logs.Lines.Where(l => l.Contains("[410", StringComparison.Ordinal))));
+        Assert.Contains("change-tracker", codes);
+        Assert.Contains(logs.Lines, l => l.Contains("[4101]", StringComparison.Ordinal) && l.Contains("broken.yaml", StringComparison.Ordinal));
+        Assert.DoesNotContain("Broken Code", codes);
+
+        fixture.Fake.Text = null;
+        var (status, body) = await AiTestHelpers.ChatAsync(client, "sql-explainer", new { messages = new[] { new { role = "user", content = "SELECT 1" } } });
+        Assert.True(status == 200, body.ToString());
+        Assert.Equal("Hello from ok-yaml", body.GetProperty("answer").GetString());
+        var sent = fixture.Fake.Requests.Last(r => r.Body["model"]?.GetValue<string>() == "ok-yaml").Body;
+        Assert.Equal("You explain slow SQL to developers.", sent["messages"]![0]!["content"]!.GetValue<string>());
+        var version = await server.GetJsonAsync("api/roles/sql-explainer");
+        Assert.Equal("yaml:sql-explainer.yaml", version.GetProperty("author").GetString());
+        await server.StopAsync();
+
+        // A restart with the same file adds no version; a changed file becomes the next production version.
+        await using (var again = await AiTestHelpers.StartAsync(fixture.Fake, new Dictionary<string, string?> { ["Argus:Ai:RolesPath"] = rolesFolder }, dataPath: data))
+        {
+            Assert.Equal(1, (await again.GetJsonAsync("api/roles/sql-explainer/versions")).GetProperty("versions").GetArrayLength());
+            await again.StopAsync();
+        }
+
+        var changed = (await File.ReadAllTextAsync(Path.Combine(rolesFolder, "sql-explainer.yaml"))).Replace("temperature: 0.2", "temperature: 0.4", StringComparison.Ordinal);
+        await File.WriteAllTextAsync(Path.Combine(rolesFolder, "sql-explainer.yaml"), changed);
+        await using (var third = await AiTestHelpers.StartAsync(fixture.Fake, new Dictionary<string, string?> { ["Argus:Ai:RolesPath"] = rolesFolder }, dataPath: data))
+        {
+            var current = await third.GetJsonAsync("api/roles/sql-explainer");
+            Assert.Equal(2, current.GetProperty("version").GetInt32());
+            Assert.Equal(0.4, current.GetProperty("role").GetProperty("parameters").GetProperty("temperature").GetDouble(), 3);
         }
     }
 }

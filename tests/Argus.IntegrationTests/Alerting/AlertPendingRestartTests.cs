@@ -12,46 +12,40 @@ public sealed class AlertPendingRestartTests
     [Fact]
     public async Task A_pending_rule_keeps_its_start_across_a_restart()
     {
-        var dataPath = Path.Combine(Path.GetTempPath(), "argus-tests", Guid.NewGuid().ToString("N"));
-        try
+        using var folder = new TestDataFolder();
+        var dataPath = folder.Path;
+        string ruleId;
+        DateTimeOffset began;
+        await using (var server = await ArgusTestServer.StartAsync(dataPath, FastTicks))
         {
-            string ruleId;
-            DateTimeOffset began;
-            await using (var server = await ArgusTestServer.StartAsync(dataPath, FastTicks))
+            var rule = IncidentScenario.All["slow_sql"].Rule.DeepClone().AsObject();
+            rule["name"] = "pending-across-restart";
+            rule["service"] = "svc-pending";
+            rule["pendingFor"] = "01:00:00";
+            rule.Remove("channels");
+            using var client = server.ApiClient();
+            using (var response = await client.PostAsync("api/alert-rules", AlertingFixture.Json(rule)))
             {
-                var rule = IncidentScenario.All["slow_sql"].Rule.DeepClone().AsObject();
-                rule["name"] = "pending-across-restart";
-                rule["service"] = "svc-pending";
-                rule["pendingFor"] = "01:00:00";
-                rule.Remove("channels");
-                using var client = server.ApiClient();
-                using (var response = await client.PostAsync("api/alert-rules", AlertingFixture.Json(rule)))
-                {
-                    var body = await response.Content.ReadAsStringAsync();
-                    Assert.True(response.IsSuccessStatusCode, body);
-                    ruleId = JsonDocument.Parse(body).RootElement.GetProperty("rule").GetProperty("id").GetString()!;
-                }
-
-                foreach (var trace in IncidentScenario.All["slow_sql"].Traces("svc-pending", "pod-1"))
-                {
-                    using var sent = await server.PostOtlpJsonAsync("traces", trace);
-                    Assert.True(sent.IsSuccessStatusCode, await sent.Content.ReadAsStringAsync());
-                }
-
-                began = (await PendingAsync(server, ruleId)).GetProperty("pendingSince").GetDateTimeOffset();
+                var body = await response.Content.ReadAsStringAsync();
+                Assert.True(response.IsSuccessStatusCode, body);
+                ruleId = JsonDocument.Parse(body).RootElement.GetProperty("rule").GetProperty("id").GetString()!;
             }
 
-            // Without the stored state the new server's first pass would start the breach again, at a later time.
-            await using (var server = await ArgusTestServer.StartAsync(dataPath, FastTicks))
+            foreach (var trace in IncidentScenario.All["slow_sql"].Traces("svc-pending", "pod-1"))
             {
-                var status = await PendingAsync(server, ruleId);
-                Assert.Equal(began, status.GetProperty("pendingSince").GetDateTimeOffset());
-                Assert.Empty((await server.GetJsonAsync($"api/alerts?rule={ruleId}")).GetProperty("alerts").EnumerateArray());
+                using var sent = await server.PostOtlpJsonAsync("traces", trace);
+                Assert.True(sent.IsSuccessStatusCode, await sent.Content.ReadAsStringAsync());
             }
+
+            began = (await PendingAsync(server, ruleId)).GetProperty("pendingSince").GetDateTimeOffset();
         }
-        finally
+
+        // Without the stored state the new server's first pass would start the breach again, at a later time.
+        await using (var server = await ArgusTestServer.StartAsync(dataPath, FastTicks))
         {
-            ArgusTestServer.TryDelete(dataPath);
+            var status = await PendingAsync(server, ruleId);
+            Assert.Equal(began, status.GetProperty("pendingSince").GetDateTimeOffset());
+            Assert.Empty((await server.GetJsonAsync($"api/alerts?rule={ruleId}")).GetProperty("alerts").EnumerateArray());
         }
     }
 

@@ -40,7 +40,7 @@ public sealed class ArgusTestServer : IAsyncDisposable
         Action<WebApplicationBuilder>? configure = null)
     {
         var owns = dataPath is null;
-        dataPath ??= Path.Combine(Path.GetTempPath(), "argus-tests", Guid.NewGuid().ToString("N"));
+        dataPath ??= TestDataFolder.NewPath();
         var server = new ArgusTestServer(dataPath, owns);
         var args = new List<string>
         {

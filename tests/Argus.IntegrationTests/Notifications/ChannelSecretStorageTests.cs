@@ -16,8 +16,11 @@ public sealed class ChannelSecretStorageTests
     private const string HeaderValue = "Bearer header-token-77aa";
 
     [Fact]
-    public Task Secrets_are_encrypted_at_rest_and_still_sign_after_a_restart() => InFreshDataFolderAsync(async (dataPath, receiver) =>
+    public async Task Secrets_are_encrypted_at_rest_and_still_sign_after_a_restart()
     {
+        using var folder = new TestDataFolder();
+        var dataPath = folder.Path;
+        await using var receiver = await LocalHttpReceiver.StartAsync();
         var url = new Uri(receiver.Url, "hooks/path-token-31b4").ToString();
         string id;
         await using (var server = await ArgusTestServer.StartAsync(dataPath, ChannelServerFixture.FastRetries))
@@ -40,11 +43,14 @@ public sealed class ChannelSecretStorageTests
             Assert.True(result.GetProperty("ok").GetBoolean(), result.ToString());
             AssertSigned(Assert.Single(receiver.Requests));
         }
-    });
+    }
 
     [Fact]
-    public Task Channels_stored_in_clear_by_an_earlier_argus_are_encrypted_at_start_and_keep_working() => InFreshDataFolderAsync(async (dataPath, receiver) =>
+    public async Task Channels_stored_in_clear_by_an_earlier_argus_are_encrypted_at_start_and_keep_working()
     {
+        using var folder = new TestDataFolder();
+        var dataPath = folder.Path;
+        await using var receiver = await LocalHttpReceiver.StartAsync();
         var url = new Uri(receiver.Url, "hooks/legacy").ToString();
         string id;
         await using (var server = await ArgusTestServer.StartAsync(dataPath, ChannelServerFixture.FastRetries))
@@ -68,21 +74,6 @@ public sealed class ChannelSecretStorageTests
             var request = Assert.Single(receiver.Requests);
             Assert.Equal("/hooks/legacy", request.PathAndQuery);
             AssertSigned(request);
-        }
-    });
-
-    /// <summary>Runs <paramref name="test"/> with a data folder of its own (servers are restarted on it) and a webhook receiver.</summary>
-    private static async Task InFreshDataFolderAsync(Func<string, LocalHttpReceiver, Task> test)
-    {
-        var dataPath = Path.Combine(Path.GetTempPath(), "argus-tests", Guid.NewGuid().ToString("N"));
-        try
-        {
-            await using var receiver = await LocalHttpReceiver.StartAsync();
-            await test(dataPath, receiver);
-        }
-        finally
-        {
-            ArgusTestServer.TryDelete(dataPath);
         }
     }
 
