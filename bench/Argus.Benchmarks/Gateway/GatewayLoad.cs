@@ -102,7 +102,8 @@ internal static class GatewayLoad
     private static async Task<(double Rps, double P50, double P99, long Errors)> RunPhaseAsync(
         string name, HttpClient http, Uri url, string? key, string? model, int clients, int seconds, int warmupSeconds, int? serverPid = null)
     {
-        Task<bool> Once() => SendOnceAsync(http, url, key, model);
+        var target = Target.For(url, key, model);
+        Task<bool> Once() => SendOnceAsync(http, target);
 
         // Warm-up: JIT, connection pools, the role cache. .NET compiles a method first without optimisation, then with
         // instrumentation, then optimised with the profile (tiered PGO); on two busy cores the last tier arrives after
@@ -158,7 +159,7 @@ internal static class GatewayLoad
         }));
         var elapsed = stop.Elapsed.TotalSeconds;
         var all = latencies.SelectMany(l => l).Order().ToArray();
-        double Percentile(double q) => all[Math.Min(all.Length - 1, (int)Math.Floor(q * (all.Length - 1)))];
+        double Percentile(double q) => PercentileOf(all, q);
         var rps = all.Length / elapsed;
         serverProcess?.Refresh();
         var serverUs = serverProcess is null ? 0 : (serverProcess.TotalProcessorTime - serverCpu).TotalMicroseconds / all.Length;
@@ -167,17 +168,28 @@ internal static class GatewayLoad
         return (rps, Percentile(0.5), Percentile(0.99), errors);
     }
 
-    private static async Task<bool> SendOnceAsync(HttpClient http, Uri url, string? key, string? model)
+    /// <summary>What a phase calls: a POST of a one-message chat to <paramref name="Url"/> when there is a body, else a GET.</summary>
+    private sealed record Target(Uri Url, string? Key, byte[]? Body)
     {
-        using var request = new HttpRequestMessage(model is null ? HttpMethod.Get : HttpMethod.Post, url);
-        if (model is not null)
+        public static Target For(Uri url, string? key, string? model) =>
+            new(url, key, model is null ? null : Encoding.UTF8.GetBytes($$"""{"model":"{{model}}","messages":[{"role":"user","content":"Say ok."}]}"""));
+    }
+
+    /// <summary>The value at quantile <paramref name="q"/> of <paramref name="sorted"/> (nearest rank, rounding down).</summary>
+    private static double PercentileOf(double[] sorted, double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Floor(q * (sorted.Length - 1)))];
+
+    private static async Task<bool> SendOnceAsync(HttpClient http, Target target)
+    {
+        using var request = new HttpRequestMessage(target.Body is null ? HttpMethod.Get : HttpMethod.Post, target.Url);
+        if (target.Body is not null)
         {
-            request.Content = new StringContent($$"""{"model":"{{model}}","messages":[{"role":"user","content":"Say ok."}]}""", Encoding.UTF8, "application/json");
+            request.Content = new ByteArrayContent(target.Body);
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
         }
 
-        if (key is not null)
+        if (target.Key is not null)
         {
-            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", target.Key);
         }
 
         using var response = await http.SendAsync(request);
@@ -193,6 +205,7 @@ internal static class GatewayLoad
         string name, HttpClient http, Uri url, string? key, string? model, int clients, int seconds, double rate)
     {
         var interval = TimeSpan.FromSeconds(clients / rate);
+        var target = Target.For(url, key, model);
         var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
         var stop = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, clients).Select(async c =>
@@ -212,7 +225,7 @@ internal static class GatewayLoad
                 calls.Add(Task.Run(async () =>
                 {
                     var start = Stopwatch.GetTimestamp();
-                    if (await SendOnceAsync(http, url, key, model))
+                    if (await SendOnceAsync(http, target))
                     {
                         latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
                     }
@@ -222,7 +235,7 @@ internal static class GatewayLoad
             await Task.WhenAll(calls);
         }));
         var all = latencies.Order().ToArray();
-        double Percentile(double q) => all[Math.Min(all.Length - 1, (int)Math.Floor(q * (all.Length - 1)))];
+        double Percentile(double q) => PercentileOf(all, q);
         var achieved = all.Length / stop.Elapsed.TotalSeconds;
         Console.WriteLine($"{name,-22} {achieved,8:N0} req/s   p50 {Percentile(0.5),7:F3} ms   p99 {Percentile(0.99),7:F3} ms   (offered {rate:N0} req/s)");
         return (achieved, Percentile(0.5), Percentile(0.99));
