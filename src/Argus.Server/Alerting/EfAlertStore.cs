@@ -114,15 +114,8 @@ internal sealed class EfAlertStore(IDbContextFactory<ControlPlaneDbContext> fact
             return;
         }
 
-        var row = await pending.FirstOrDefaultAsync(p => p.RuleId == ruleId, cancellationToken);
-        if (row is null)
-        {
-            pending.Add(new AlertPendingEntity { RuleId = ruleId, TenantId = tenantId, SinceTicks = since.Value.UtcTicks });
-        }
-        else
-        {
-            row.SinceTicks = since.Value.UtcTicks;
-        }
+        var row = await pending.FindOrAddAsync(p => p.RuleId == ruleId, () => new AlertPendingEntity { RuleId = ruleId, TenantId = tenantId }, cancellationToken);
+        row.SinceTicks = since.Value.UtcTicks;
 
         await db.SaveChangesAsync(cancellationToken);
     }
@@ -150,13 +143,10 @@ internal sealed class EfAlertStore(IDbContextFactory<ControlPlaneDbContext> fact
     {
         ArgumentNullException.ThrowIfNull(alert);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var alerts = db.Set<AlertEntity>();
-        var row = await alerts.FirstOrDefaultAsync(a => a.TenantId == alert.TenantId && a.Id == alert.Id, cancellationToken);
-        if (row is null)
-        {
-            row = new AlertEntity { TenantId = alert.TenantId, Id = alert.Id };
-            alerts.Add(row);
-        }
+        var row = await db.Set<AlertEntity>().FindOrAddAsync(
+            a => a.TenantId == alert.TenantId && a.Id == alert.Id,
+            () => new AlertEntity { TenantId = alert.TenantId, Id = alert.Id },
+            cancellationToken);
 
         row.RuleId = alert.RuleId;
         row.State = StateName(alert.State);

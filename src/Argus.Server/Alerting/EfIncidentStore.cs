@@ -22,13 +22,8 @@ internal sealed class EfIncidentStore(IDbContextFactory<ControlPlaneDbContext> f
     {
         ArgumentNullException.ThrowIfNull(settings);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var set = db.Set<IncidentSettingsEntity>();
-        var row = await set.FirstOrDefaultAsync(s => s.TenantId == tenantId, cancellationToken);
-        if (row is null)
-        {
-            row = new IncidentSettingsEntity { TenantId = tenantId };
-            set.Add(row);
-        }
+        var row = await db.Set<IncidentSettingsEntity>().FindOrAddAsync(
+            s => s.TenantId == tenantId, () => new IncidentSettingsEntity { TenantId = tenantId }, cancellationToken);
 
         row.Language = settings.Language;
         await db.SaveChangesAsync(cancellationToken);
@@ -38,13 +33,10 @@ internal sealed class EfIncidentStore(IDbContextFactory<ControlPlaneDbContext> f
     {
         ArgumentNullException.ThrowIfNull(incident);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var set = db.Set<IncidentEntity>();
-        var row = await set.FirstOrDefaultAsync(i => i.TenantId == incident.TenantId && i.Id == incident.Id, cancellationToken);
-        if (row is null)
-        {
-            row = new IncidentEntity { TenantId = incident.TenantId, Id = incident.Id };
-            set.Add(row);
-        }
+        var row = await db.Set<IncidentEntity>().FindOrAddAsync(
+            i => i.TenantId == incident.TenantId && i.Id == incident.Id,
+            () => new IncidentEntity { TenantId = incident.TenantId, Id = incident.Id },
+            cancellationToken);
 
         row.AlertId = incident.AlertId;
         row.RuleId = incident.RuleId;

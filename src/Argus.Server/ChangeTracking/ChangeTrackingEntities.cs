@@ -63,13 +63,10 @@ internal sealed class EfDeploymentStore(IDbContextFactory<ControlPlaneDbContext>
     {
         ArgumentNullException.ThrowIfNull(deployment);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var set = db.Set<DeploymentEntity>();
-        var row = await set.FirstOrDefaultAsync(d => d.TenantId == deployment.TenantId && d.Id == deployment.Id, cancellationToken);
-        if (row is null)
-        {
-            row = new DeploymentEntity { TenantId = deployment.TenantId, Id = deployment.Id };
-            set.Add(row);
-        }
+        var row = await db.Set<DeploymentEntity>().FindOrAddAsync(
+            d => d.TenantId == deployment.TenantId && d.Id == deployment.Id,
+            () => new DeploymentEntity { TenantId = deployment.TenantId, Id = deployment.Id },
+            cancellationToken);
 
         row.ExternalId = deployment.ExternalId;
         row.CreatedAtMs = deployment.CreatedAt.ToUnixTimeMilliseconds();
@@ -108,13 +105,10 @@ internal sealed class EfDeploymentStore(IDbContextFactory<ControlPlaneDbContext>
     {
         ArgumentNullException.ThrowIfNull(check);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var set = db.Set<DeploymentCheckEntity>();
-        var row = await set.FirstOrDefaultAsync(c => c.TenantId == check.TenantId && c.DeploymentId == check.DeploymentId && c.Offset == check.Offset, cancellationToken);
-        if (row is null)
-        {
-            row = new DeploymentCheckEntity { TenantId = check.TenantId, DeploymentId = check.DeploymentId, Offset = check.Offset };
-            set.Add(row);
-        }
+        var row = await db.Set<DeploymentCheckEntity>().FindOrAddAsync(
+            c => c.TenantId == check.TenantId && c.DeploymentId == check.DeploymentId && c.Offset == check.Offset,
+            () => new DeploymentCheckEntity { TenantId = check.TenantId, DeploymentId = check.DeploymentId, Offset = check.Offset },
+            cancellationToken);
 
         row.Status = check.Status;
         row.DueAtMs = check.DueAt.ToUnixTimeMilliseconds();
