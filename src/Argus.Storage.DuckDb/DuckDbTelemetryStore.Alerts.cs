@@ -5,9 +5,10 @@ using DuckDB.NET.Data;
 
 namespace Argus.Storage.DuckDb;
 
-// Alert-rule queries. Each signal is one predicate over spans or logs, reduced to a value per occurrence (milliseconds,
-// statements, rows or severity); two small queries then give the counts per instance and the worst occurrence.
-// Every filter is a constant fragment; user input travels as parameters only.
+// Alert-rule queries. Each signal is one predicate over spans or logs (connection waits also over a histogram metric),
+// reduced to rows of occurrences: a value each (milliseconds, statements, rows or severity) and how many occurrences the
+// row stands for (one, except for a histogram point); two small queries then give the counts per instance and the worst
+// occurrence. Every filter is a constant fragment; user input travels as parameters only.
 public sealed partial class DuckDbTelemetryStore : IAlertSignalReader
 {
     // The names the transaction profile (Argus.Analysis TransactionProfileBuilder) reads as connection-pool waits:
@@ -29,7 +30,7 @@ public sealed partial class DuckDbTelemetryStore : IAlertSignalReader
         {
             using var byInstance = Command(connection, $"""
                 WITH m AS ({occurrences})
-                SELECT inst, count(*) AS n FROM m GROUP BY inst ORDER BY n DESC, inst
+                SELECT inst, sum(n)::BIGINT AS total FROM m GROUP BY inst ORDER BY total DESC, inst
                 """, [.. parameters]);
             var instances = Query(byInstance, r => new InstanceCount(r.GetString(0), r.GetInt64(1)), cancellationToken);
             var total = instances.Sum(i => i.Count);
@@ -38,12 +39,12 @@ public sealed partial class DuckDbTelemetryStore : IAlertSignalReader
                 return AlertSignalResult.None;
             }
 
-            // The worst occurrence that belongs to a transaction; ties go to the newest.
+            // The worst occurrence that belongs to a transaction, ties to the newest; when none does (a histogram point, a log
+            // written outside any trace), the worst occurrence of all.
             using var worst = Command(connection, $"""
                 WITH m AS ({occurrences})
-                SELECT trace_id, value, service FROM m
-                WHERE trace_id IS NOT NULL AND trace_id <> 0
-                ORDER BY value DESC, t DESC
+                SELECT CASE WHEN trace_id <> 0 THEN trace_id END, value, service FROM m
+                ORDER BY coalesce(trace_id <> 0, false) DESC, value DESC, t DESC
                 LIMIT 1
                 """, [.. parameters]);
             using var reader = worst.ExecuteReader();
@@ -52,7 +53,7 @@ public sealed partial class DuckDbTelemetryStore : IAlertSignalReader
             string? service = null;
             if (reader.Read())
             {
-                traceId = new TraceId(ReadUInt128(reader, 0));
+                traceId = reader.IsDBNull(0) ? null : new TraceId(ReadUInt128(reader, 0));
                 value = reader.GetDouble(1);
                 service = reader.GetString(2);
             }
@@ -61,12 +62,56 @@ public sealed partial class DuckDbTelemetryStore : IAlertSignalReader
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// Connection-pool waits from the <c>db.client.connection.wait_time</c> histogram (seconds; the older
+    /// <c>db.client.connections.wait_time</c> in milliseconds), one row per point with waits at or over the threshold:
+    /// <c>n</c> counts the observations in buckets whose lower bound reaches the threshold, for a cumulative series
+    /// those added since its previous point (a series that began within the look-back counts from zero). The bucket that
+    /// holds the threshold counts once when a delta point's max reaches it. The value is the max of a delta point, else
+    /// the lower bound of the highest bucket that grew: a wait at least that long.
+    /// </summary>
+    private static string ConnectionWaitMetric(AlertSignalQuery query, List<(string, object?)> parameters)
+    {
+        var length = query.Range.ToUnixNano() - query.Range.FromUnixNano;
+        parameters.Add(("lookback", query.Range.FromUnixNano - Math.Max(length, 600_000_000_000L)));
+        parameters.Add(("waitThreshold", query.MinDurationMs ?? 0));
+
+        // Metric points keep the environment in their resource only.
+        var scope = (query.Service is null ? "" : " AND service = $service") + (query.Environment is null ? "" : """
+             AND resource_id IN (
+                SELECT resource_id FROM resources
+                WHERE tenant_id = $tenant AND lower(coalesce(
+                    string_split(attr_values, chr(31))[list_position(string_split(attr_keys, chr(31)), 'deployment.environment.name')],
+                    string_split(attr_values, chr(31))[list_position(string_split(attr_keys, chr(31)), 'deployment.environment')])) = lower($environment))
+            """);
+        return $"""
+            SELECT t, NULL::UHUGEINT AS trace_id, service, inst,
+                   greatest(list_sum([counts[i] FOR i IN range(2, len(counts) + 1) IF bounds[i - 1] * scale >= $waitThreshold]),
+                            CASE WHEN temporality <> 2 AND max * scale >= $waitThreshold THEN 1 ELSE 0 END)::BIGINT AS n,
+                   coalesce(CASE WHEN temporality <> 2 THEN max * scale END,
+                            list_max([bounds[i - 1] * scale FOR i IN range(2, len(counts) + 1) IF counts[i] > 0]), 0)::DOUBLE AS value
+            FROM (
+                SELECT time_ns AS t, service, coalesce(instance, service) AS inst, bounds, max, scale, temporality,
+                       CASE WHEN temporality <> 2 THEN [c::BIGINT FOR c IN bucket_counts]
+                            WHEN len(prev) = len(bucket_counts) THEN [greatest(bucket_counts[i]::BIGINT - prev[i]::BIGINT, 0) FOR i IN range(1, len(bucket_counts) + 1)]
+                            WHEN prev IS NULL AND start_ns >= $lookback THEN [c::BIGINT FOR c IN bucket_counts]
+                       END AS counts
+                FROM (
+                    SELECT *, lag(bucket_counts) OVER (PARTITION BY service, instance, resource_id, attr_keys, attr_values, start_ns ORDER BY time_ns) AS prev,
+                           CASE WHEN unit = 'ms' OR (coalesce(unit, '') = '' AND name = 'db.client.connections.wait_time') THEN 1.0 ELSE 1000.0 END AS scale
+                    FROM metric_points
+                    WHERE tenant_id = $tenant AND time_ns >= $lookback AND time_ns < $to AND kind = {(int)MetricKind.Histogram}
+                      AND name IN ('db.client.connection.wait_time', 'db.client.connections.wait_time'){scope}))
+            WHERE t >= $from AND counts IS NOT NULL AND n > 0
+            """;
+    }
+
     /// <summary>The service and environment filters, for a table alias such as <c>l.</c> (or none).</summary>
     private static string Scope(AlertSignalQuery query, string alias) =>
         (query.Service is null ? "" : $" AND {alias}service = $service")
         + (query.Environment is null ? "" : $" AND lower({alias}environment) = lower($environment)");
 
-    /// <summary>The SELECT that yields one row per occurrence: <c>t, trace_id, service, inst, value</c>.</summary>
+    /// <summary>The SELECT that yields the occurrences: <c>t, trace_id, service, inst, n, value</c>, where <c>n</c> is how many occurrences the row stands for.</summary>
     private static string Occurrences(AlertSignalQuery query, List<(string, object?)> parameters)
     {
         if (query.Service is not null)
@@ -85,7 +130,7 @@ public sealed partial class DuckDbTelemetryStore : IAlertSignalReader
         {
             parameters.Add(("minSeverity", query.MinSeverity));
             return $"""
-                SELECT time_ns AS t, trace_id, service, coalesce(instance, service) AS inst, severity_number::DOUBLE AS value
+                SELECT time_ns AS t, trace_id, service, coalesce(instance, service) AS inst, 1 AS n, severity_number::DOUBLE AS value
                 FROM logs
                 WHERE tenant_id = $tenant AND time_ns >= $from AND time_ns < $to AND severity_number >= $minSeverity{filters}
                 """;
@@ -109,14 +154,21 @@ public sealed partial class DuckDbTelemetryStore : IAlertSignalReader
             parameters.Add(("host", query.Host));
         }
 
-        const string Span = "SELECT start_ns AS t, trace_id, service, coalesce(instance, service) AS inst";
+        const string Span = "SELECT start_ns AS t, trace_id, service, coalesce(instance, service) AS inst, 1 AS n";
         const string Window = "tenant_id = $tenant AND start_ns >= $from AND start_ns < $to";
         switch (query.Signal)
         {
             case AlertSignal.SlowSql:
                 return $"{Span}, duration_ns / 1e6 AS value FROM spans WHERE {Window} AND {DbPredicate}{filters}";
             case AlertSignal.DbConnectionWait:
-                return $"{Span}, duration_ns / 1e6 AS value FROM spans WHERE {Window} AND {ConnectionWaitPredicate}{filters}";
+                // Spans show each wait with its transaction; the pool's wait-time histogram counts the waits of services
+                // that record no such spans. An instance with both is counted from its spans only, so no wait counts twice.
+                var waitSpans = $"{Span}, duration_ns / 1e6 AS value FROM spans WHERE {Window} AND {ConnectionWaitPredicate}{filters}";
+                return $"""
+                    {waitSpans}
+                    UNION ALL
+                    SELECT * FROM ({ConnectionWaitMetric(query, parameters)}) h WHERE h.inst NOT IN (SELECT inst FROM ({waitSpans}))
+                    """;
             case AlertSignal.ExternalDelay:
                 return $"""
                     {Span}, duration_ns / 1e6 AS value FROM spans
@@ -139,7 +191,7 @@ public sealed partial class DuckDbTelemetryStore : IAlertSignalReader
             case AlertSignal.ExcessiveSql:
                 parameters.Add(("minStatements", query.MinCount ?? 1));
                 return $"""
-                    SELECT max(start_ns) AS t, trace_id, any_value(service) AS service, any_value(coalesce(instance, service)) AS inst, count(*)::DOUBLE AS value
+                    SELECT max(start_ns) AS t, trace_id, any_value(service) AS service, any_value(coalesce(instance, service)) AS inst, 1 AS n, count(*)::DOUBLE AS value
                     FROM spans
                     WHERE {Window} AND {DbPredicate}{filters}
                     GROUP BY trace_id
@@ -160,7 +212,7 @@ public sealed partial class DuckDbTelemetryStore : IAlertSignalReader
                 return $"""
                     {Span}, duration_ns / 1e6 AS value FROM spans WHERE {Window} AND {spanPredicate}{type}{filters}
                     UNION ALL
-                    SELECT l.time_ns, l.trace_id, l.service, coalesce(l.instance, l.service), 0.0
+                    SELECT l.time_ns, l.trace_id, l.service, coalesce(l.instance, l.service), 1, 0.0
                     FROM logs l
                     WHERE l.tenant_id = $tenant AND l.time_ns >= $from AND l.time_ns < $to AND l.severity_number >= 17
                       AND l.exception_type IS NOT NULL{type.Replace("exception_type", "l.exception_type", StringComparison.Ordinal)}{Scope(query, "l.")}
