@@ -54,6 +54,9 @@ public sealed record AlertSubject(
 {
     /// <summary>Project (tenant) name, shown as <c>SERVICE(PROJECT)</c>; null to show the service alone.</summary>
     public string? Project { get; init; }
+
+    /// <summary>The worst occurrence's value (milliseconds for duration kinds, statements or rows for count kinds); null when unknown.</summary>
+    public double? WorstValue { get; init; }
 }
 
 /// <summary>The classic alert header, as operators know it from APM tools.</summary>

@@ -118,15 +118,31 @@ internal sealed class EnglishPhrases(AlertSubject alert) : ReportPhrases(alert)
 
     public override string NoTransaction() => "No transaction was sampled for this alert; the report rests on the alert alone.";
 
-    public override string NoProfileHeadline() => "No transaction trace was available to analyse.";
+    // A connection-wait alert without a transaction comes from the pool's wait-time histogram: it says how often and how
+    // long, not which statements held the connections.
+    public override string NoProfileHeadline() => IsPoolMetricAlert
+        ? $"No transaction was sampled; the connection pool's wait-time metric shows the waits{Longest()}."
+        : "No transaction trace was available to analyse.";
 
-    public override string NoProfilePoint() => "No transaction trace was sampled for this alert, so no step could be measured.";
+    public override string NoProfilePoint() => IsPoolMetricAlert
+        ? $"Requests of {Alert.Service} waited for a database connection {Times(Alert.Occurrences)} at or over the threshold{Longest()}, "
+          + "by the pool's wait-time histogram; with no trace, which statements held the connections is not known."
+        : "No transaction trace was sampled for this alert, so no step could be measured.";
 
-    public override IReadOnlyList<string> NoProfileActions() =>
-    [
-        $"Open the slowest and the failed transactions of {Alert.Service} between {Window(Alert.WindowStart)} and {Window(Alert.WindowEnd)} in Argus and see which step takes the time.",
-        $"Check whether a deployment or a configuration change reached {Alert.Service} shortly before {Window(Alert.WindowStart)}.",
-    ];
+    public override IReadOnlyList<string> NoProfileActions() => IsPoolMetricAlert
+        ?
+        [
+            $"Compare the pool's maximum size with the concurrent requests of {Alert.Service}: a pool exhausted at peak needs more connections (if the database has headroom) or less concurrency.",
+            "Look for connections held too long: slow statements, transactions kept open across remote calls, and connections never returned (turn on the pool's leak detection).",
+            $"Trace connection acquisition in {Alert.Service}, or sample more of its transactions, so that the next report can name the step.",
+        ]
+        :
+        [
+            $"Open the slowest and the failed transactions of {Alert.Service} between {Window(Alert.WindowStart)} and {Window(Alert.WindowEnd)} in Argus and see which step takes the time.",
+            $"Check whether a deployment or a configuration change reached {Alert.Service} shortly before {Window(Alert.WindowStart)}.",
+        ];
+
+    private string Longest() => Alert.WorstValue is > 0 and var worst ? $", the longest at least {Ms(worst)}" : string.Empty;
 
     public override string NormalHeadline() => "No step of the analysed transaction passed the analysis thresholds; the system is operating normally.";
 

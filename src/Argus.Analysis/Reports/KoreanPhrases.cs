@@ -123,15 +123,29 @@ internal sealed class KoreanPhrases(AlertSubject alert) : ReportPhrases(alert)
 
     public override string NoTransaction() => "이 알림에 해당하는 트랜잭션이 수집되지 않아 알림 정보만으로 작성했습니다.";
 
-    public override string NoProfileHeadline() => "분석할 트랜잭션 트레이스가 없습니다.";
+    public override string NoProfileHeadline() => IsPoolMetricAlert
+        ? $"수집된 트랜잭션이 없어 커넥션 풀 대기 시간 메트릭으로 대기를 확인했습니다{Longest()}."
+        : "분석할 트랜잭션 트레이스가 없습니다.";
 
-    public override string NoProfilePoint() => "이 알림에 해당하는 트랜잭션 트레이스가 수집되지 않아 단계별 시간을 측정할 수 없었습니다.";
+    public override string NoProfilePoint() => IsPoolMetricAlert
+        ? $"커넥션 풀 대기 시간 히스토그램에 따르면 {Alert.Service}의 요청이 기준 이상으로 DB 커넥션을 {Alert.Occurrences.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)}회 기다렸습니다{Longest()}. "
+          + "트레이스가 없어 어떤 SQL이 커넥션을 점유했는지는 알 수 없습니다."
+        : "이 알림에 해당하는 트랜잭션 트레이스가 수집되지 않아 단계별 시간을 측정할 수 없었습니다.";
 
-    public override IReadOnlyList<string> NoProfileActions() =>
-    [
-        $"Argus에서 {Window(Alert.WindowStart)} ~ {Window(Alert.WindowEnd)} 사이 {Alert.Service}의 가장 느린 트랜잭션과 실패한 트랜잭션을 열어 어느 단계에서 시간이 걸리는지 확인하세요.",
-        $"{Window(Alert.WindowStart)} 직전에 {Alert.Service}에 배포나 설정 변경이 있었는지 확인하세요.",
-    ];
+    public override IReadOnlyList<string> NoProfileActions() => IsPoolMetricAlert
+        ?
+        [
+            $"커넥션 풀 최대 크기를 {Alert.Service}의 동시 요청 수와 비교하세요. 피크 때 풀이 고갈된다면 DB에 여유가 있을 때 풀을 늘리거나 동시성을 줄이세요.",
+            "커넥션을 오래 점유하는 원인을 찾으세요: 느린 SQL, 원격 호출 동안 열려 있는 트랜잭션, 반환되지 않는 커넥션(풀의 누수 탐지 기능을 켜세요).",
+            $"{Alert.Service}의 커넥션 획득 구간을 트레이싱하거나 트랜잭션 샘플링을 늘려 다음 보고서가 해당 단계를 짚을 수 있게 하세요.",
+        ]
+        :
+        [
+            $"Argus에서 {Window(Alert.WindowStart)} ~ {Window(Alert.WindowEnd)} 사이 {Alert.Service}의 가장 느린 트랜잭션과 실패한 트랜잭션을 열어 어느 단계에서 시간이 걸리는지 확인하세요.",
+            $"{Window(Alert.WindowStart)} 직전에 {Alert.Service}에 배포나 설정 변경이 있었는지 확인하세요.",
+        ];
+
+    private string Longest() => Alert.WorstValue is > 0 and var worst ? $" (가장 긴 대기 {Ms(worst)} 이상)" : string.Empty;
 
     public override string NormalHeadline() => "분석한 트랜잭션에서 기준을 넘은 단계가 없어 시스템은 정상 동작 중입니다.";
 

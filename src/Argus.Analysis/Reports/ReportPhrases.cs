@@ -13,6 +13,9 @@ internal abstract class ReportPhrases(AlertSubject alert)
 
     protected AlertSubject Alert => alert;
 
+    /// <summary>A connection-wait alert without a transaction: its waits were counted from the pool's wait-time histogram.</summary>
+    protected bool IsPoolMetricAlert => alert.Kind == AlertKinds.DbConnectionWait;
+
     public abstract string AlertSentence();
     public abstract string Headline(Finding finding, TransactionProfile? profile);
     public abstract string Point(Finding finding, TransactionProfile? profile);

@@ -63,6 +63,7 @@ public sealed partial class IncidentReporter(
             [.. alert.Instances.Select(i => new AlertInstanceCount(i.Instance, (int)Math.Min(i.Count, int.MaxValue)))])
         {
             Project = await roles.TenantNameAsync(tenant, cancellationToken),
+            WorstValue = alert.Value,
         };
         var alertText = AlertText.Render(subject, options.Value.Product);
         var profileJson = profile is null ? "{}" : JsonSerializer.Serialize(profile, AnalysisJsonContext.Default.TransactionProfile);

@@ -182,6 +182,28 @@ public sealed class IncidentReportWriterTests
     }
 
     [Fact]
+    public void A_connection_wait_alert_without_a_transaction_reports_the_pools_histogram_and_a_pool_plan()
+    {
+        var alert = Alert(AlertKinds.DbConnectionWait) with { Condition = "DB Connection wait time >= 1000 ms", Occurrences = 12, WorstValue = 5000 };
+
+        var en = IncidentReportWriter.Write(alert, null, [], "en");
+        Assert.False(en.OperatingNormally);
+        Assert.EndsWith("No transaction was sampled; the connection pool's wait-time metric shows the waits, the longest at least 5,000 ms.", en.Summary, StringComparison.Ordinal);
+        Assert.StartsWith("Requests of TEST-API waited for a database connection 12 times at or over the threshold, the longest at least 5,000 ms", Assert.Single(en.ProfileAnalysis), StringComparison.Ordinal);
+        Assert.Equal(3, en.ActionPlan.Count);
+        Assert.StartsWith("Compare the pool's maximum size with the concurrent requests of TEST-API", en.ActionPlan[0], StringComparison.Ordinal);
+
+        var ko = IncidentReportWriter.Write(alert, null, [], "ko");
+        Assert.Contains("커넥션 풀 대기 시간 메트릭", ko.Summary, StringComparison.Ordinal);
+        Assert.Contains("DB 커넥션을 12회 기다렸습니다 (가장 긴 대기 5,000 ms 이상)", Assert.Single(ko.ProfileAnalysis), StringComparison.Ordinal);
+        Assert.Equal(3, ko.ActionPlan.Count);
+
+        // Without a known worst value the sentence leaves the length out rather than guessing.
+        var unknown = IncidentReportWriter.Write(alert with { WorstValue = null }, null, [], "en");
+        Assert.EndsWith("the connection pool's wait-time metric shows the waits.", unknown.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Any_other_language_gets_english()
     {
         Assert.Equal(Write(Traces.SlowSql(), "en"), Write(Traces.SlowSql(), "fr"), ContentComparer.Instance);

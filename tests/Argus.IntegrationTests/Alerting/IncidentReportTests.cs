@@ -2,6 +2,10 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Argus.IntegrationTests.Ai;
+using OpenTelemetry;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace Argus.IntegrationTests.Alerting;
 
@@ -275,6 +279,65 @@ public sealed class IncidentReportTests(AlertingFixture fixture) : IClassFixture
         Assert.Contains("ERROR logs >= 3", incident.GetProperty("alertText").GetString()!, StringComparison.Ordinal);
         Assert.Contains("occurred 4 times", incident.GetProperty("alertText").GetString()!, StringComparison.Ordinal);
         Assert.Contains("\"kind\":\"dominant_sql\"", incident.GetProperty("findings").GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_connection_wait_rule_fires_from_the_pools_wait_time_histogram_alone()
+    {
+        var run = Interlocked.Increment(ref _runs);
+        var service = $"svc-pool-{run}";
+        await fixture.SetAnalyzerChainAsync(("argus", "argus-analyst-1"));
+        var rule = new JsonObject
+        {
+            ["name"] = $"PoolWait-{run}",
+            ["kind"] = "db_connection_wait",
+            ["service"] = service,
+            ["thresholdMs"] = 1000,
+            ["minOccurrences"] = 3,
+            ["window"] = "00:10:00",
+            ["evaluateEvery"] = "00:00:01",
+        };
+        var ruleId = await fixture.CreateRuleAsync(rule);
+
+        // The service records no connection-acquire spans, only the pool's histogram, as the OpenTelemetry SDK exports it
+        // (cumulative, bucket bounds in seconds from the instrument's advice, like Npgsql's).
+        var sourceName = $"Argus.Tests.Pool.{run}";
+        using var meter = new System.Diagnostics.Metrics.Meter(sourceName);
+        var waits = meter.CreateHistogram<double>("db.client.connection.wait_time", "s", "Time to obtain a connection from the pool.", tags: null,
+            advice: new System.Diagnostics.Metrics.InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.01, 0.1, 0.5, 1, 5, 10] });
+        var resource = ResourceBuilder.CreateEmpty().AddService(service, serviceInstanceId: "pod-7");
+        using (var meters = Sdk.CreateMeterProviderBuilder().SetResourceBuilder(resource).AddMeter(sourceName)
+                   .AddOtlpExporter((o, _) =>
+                   {
+                       o.Protocol = OtlpExportProtocol.HttpProtobuf;
+                       o.Endpoint = new Uri(fixture.Server.OtlpHttpUrl, "v1/metrics");
+                       o.Headers = "x-argus-api-key=" + Infrastructure.ArgusTestServer.AdminKey;
+                   }).Build())
+        {
+            var pool = new KeyValuePair<string, object?>("db.client.connection.pool.name", "orders-pool");
+            foreach (var seconds in new[] { 0.002, 0.004, 0.03, 1.8, 2.4, 4.2, 7.5 })
+            {
+                waits.Record(seconds, pool);
+            }
+
+            // Two exports of the same cumulative counts: the second adds nothing.
+            Assert.True(meters.ForceFlush());
+            Assert.True(meters.ForceFlush());
+        }
+
+        var incidents = await fixture.IncidentsOfAsync(ruleId);
+        var incident = await fixture.Server.GetJsonAsync($"api/incidents/{incidents[0].GetProperty("id").GetString()}");
+        var alertText = incident.GetProperty("alertText").GetString()!;
+        Assert.Contains("DB Connection wait time >= 1000 ms", alertText, StringComparison.Ordinal);
+        Assert.Contains("occurred 4 times", alertText, StringComparison.Ordinal);
+        Assert.Contains("pod-7: 4", alertText, StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Null, incident.GetProperty("traceId").ValueKind);
+
+        // The report says where the waits were counted and how long the longest was at least (7.5 s is in the (5, 10] bucket).
+        var text = incident.GetProperty("reportText").GetString()!;
+        Assert.Contains("the connection pool's wait-time metric shows the waits, the longest at least 5,000 ms", text, StringComparison.Ordinal);
+        Assert.Contains("waited for a database connection 4 times", text, StringComparison.Ordinal);
+        Assert.Contains("pool's maximum size", text, StringComparison.Ordinal);
     }
 
     [Fact]
