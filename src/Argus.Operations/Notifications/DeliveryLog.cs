@@ -8,6 +8,9 @@ public interface INotificationChannelStore
 
     /// <summary>The tenant's enabled channels.</summary>
     Task<IReadOnlyList<NotificationChannel>> ListEnabledAsync(string tenantId, CancellationToken cancellationToken);
+
+    /// <summary>The tenant's channel with id <paramref name="id"/>, enabled or not; null when there is none.</summary>
+    Task<NotificationChannel?> GetByIdAsync(string tenantId, string id, CancellationToken cancellationToken);
 }
 
 /// <summary>The record of every delivery attempt.</summary>

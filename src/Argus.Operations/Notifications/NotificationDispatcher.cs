@@ -12,6 +12,8 @@ namespace Argus.Operations.Notifications;
 /// Sends notifications to a tenant's channels. <see cref="DispatchAsync"/> only queues (one delivery per channel) and
 /// returns at once, so an alert evaluator is never held up by a slow or dead endpoint; <see cref="NotificationWorker"/>
 /// sends from the queue with retries. Every attempt, and every delivery the full queue refused, is in the delivery log.
+/// Queued deliveries are also kept in an <see cref="IPendingDeliveryStore"/> until they end, so that those a stop
+/// interrupts (waiting in the queue, between retries, or in flight) are sent at the next start.
 /// </summary>
 public sealed class NotificationDispatcher
 {
@@ -19,6 +21,7 @@ public sealed class NotificationDispatcher
 
     private readonly INotificationChannelStore _channels;
     private readonly IDeliveryLog _log;
+    private readonly IPendingDeliveryStore _pending;
     private readonly NotificationOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -27,10 +30,14 @@ public sealed class NotificationDispatcher
     private readonly ResiliencePipeline<SendResult> _withRetries;
     private readonly ResiliencePipeline<SendResult> _once;
 
+    // Deliveries kept before this instance started belong to an earlier run: ResumeAsync loads those and no others.
+    private readonly DateTimeOffset _startedAt;
+
     /// <summary>Creates the dispatcher; the server registers it as a singleton.</summary>
     public NotificationDispatcher(
-        INotificationChannelStore channels, IDeliveryLog log, IOptions<NotificationOptions> options, TimeProvider time, ILogger<NotificationDispatcher> logger)
-        : this(channels, log, options.Value, time, logger, new SocketsHttpHandler
+        INotificationChannelStore channels, IDeliveryLog log, IPendingDeliveryStore pending, IOptions<NotificationOptions> options, TimeProvider time,
+        ILogger<NotificationDispatcher> logger)
+        : this(channels, log, pending, options.Value, time, logger, new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             // A redirect could carry the signed body or a Slack token somewhere unintended; endpoints answer directly.
@@ -40,10 +47,13 @@ public sealed class NotificationDispatcher
     }
 
     internal NotificationDispatcher(
-        INotificationChannelStore channels, IDeliveryLog log, NotificationOptions options, TimeProvider time, ILogger logger, HttpMessageHandler handler)
+        INotificationChannelStore channels, IDeliveryLog log, IPendingDeliveryStore pending, NotificationOptions options, TimeProvider time, ILogger logger,
+        HttpMessageHandler handler)
     {
         _channels = channels;
         _log = log;
+        _pending = pending;
+        _startedAt = time.GetUtcNow();
         _options = options;
         _time = time;
         _logger = logger;
@@ -102,6 +112,9 @@ public sealed class NotificationDispatcher
         foreach (var channel in channels)
         {
             var delivery = new Delivery(NewDeliveryId(), channel, message);
+
+            // Kept before it is queued: once in the queue, the worker may finish (and forget) it at any moment.
+            delivery = delivery with { Kept = await KeepAsync(delivery) };
             var accepted = _queue.Writer.TryWrite(delivery);
             if (!accepted)
             {
@@ -122,12 +135,57 @@ public sealed class NotificationDispatcher
     public Task<DeliveryAttempt> SendNowAsync(NotificationChannel channel, NotificationMessage message, CancellationToken cancellationToken = default) =>
         DeliverAsync(new Delivery(NewDeliveryId(), channel, message), _once, cancellationToken);
 
-    /// <summary>Sends a queued delivery with retries; never throws (the worker must keep going).</summary>
-    internal Task<DeliveryAttempt> DeliverAsync(Delivery delivery, CancellationToken cancellationToken) => DeliverAsync(delivery, _withRetries, cancellationToken);
+    /// <summary>
+    /// Sends a queued delivery with retries and forgets it when it ends; one that a stop interrupts stays kept for the
+    /// next start. Never throws (the worker must keep going).
+    /// </summary>
+    internal async Task<DeliveryAttempt> DeliverAsync(Delivery delivery, CancellationToken cancellationToken)
+    {
+        var attempt = await DeliverAsync(delivery, _withRetries, cancellationToken);
+        if (attempt.Status != DeliveryStatus.Retrying)
+        {
+            await ForgetAsync(delivery);
+        }
 
-    /// <summary>Logs a delivery that was never attempted.</summary>
-    internal Task RecordDroppedAsync(Delivery delivery, string reason) =>
-        AppendAsync(Attempt(delivery, 0, DeliveryStatus.Dropped, null, reason, 0));
+        return attempt;
+    }
+
+    /// <summary>Logs a delivery that was never attempted, and forgets it.</summary>
+    internal async Task RecordDroppedAsync(Delivery delivery, string reason)
+    {
+        await AppendAsync(Attempt(delivery, 0, DeliveryStatus.Dropped, null, reason, 0));
+        await ForgetAsync(delivery);
+    }
+
+    /// <summary>
+    /// Queues the deliveries an earlier run left unfinished, oldest first, waiting for room in the queue (the worker
+    /// drains it meanwhile). A delivery whose channel was deleted or disabled since is dropped. Returns how many were queued.
+    /// </summary>
+    internal async Task<int> ResumeAsync(CancellationToken cancellationToken)
+    {
+        var left = await _pending.ListAsync(_startedAt, cancellationToken);
+        if (left.Count > 0)
+        {
+            NotificationLog.DeliveriesResuming(_logger, left.Count);
+        }
+
+        var queued = 0;
+        foreach (var kept in left)
+        {
+            if (await _channels.GetByIdAsync(kept.TenantId, kept.ChannelId, cancellationToken) is { Enabled: true } channel)
+            {
+                await _queue.Writer.WriteAsync(new Delivery(kept.DeliveryId, channel, kept.Message, Kept: true), cancellationToken);
+                queued++;
+            }
+            else
+            {
+                var gone = new NotificationChannel { Id = kept.ChannelId, TenantId = kept.TenantId, Name = kept.ChannelId, Type = "unknown", Enabled = false };
+                await RecordDroppedAsync(new Delivery(kept.DeliveryId, gone, kept.Message, Kept: true), "the channel was deleted or disabled before the delivery was sent");
+            }
+        }
+
+        return queued;
+    }
 
     private async Task<DeliveryAttempt> DeliverAsync(Delivery delivery, ResiliencePipeline<SendResult> pipeline, CancellationToken cancellationToken)
     {
@@ -164,18 +222,53 @@ public sealed class NotificationDispatcher
         }
 
         var success = outcome.Result is { Success: true };
-        var attempt = Attempt(state, outcome, success ? DeliveryStatus.Sent : DeliveryStatus.Failed);
+
+        // Interrupted by a stop: a kept delivery is not over, it resumes at the next start.
+        var interrupted = !success && delivery.Kept && cancellationToken.IsCancellationRequested && outcome.Exception is OperationCanceledException;
+        var attempt = Attempt(state, outcome, success ? DeliveryStatus.Sent : interrupted ? DeliveryStatus.Retrying : DeliveryStatus.Failed);
         if (success)
         {
             NotificationLog.DeliverySent(_logger, delivery.Id, delivery.Channel.Name, delivery.Channel.TenantId, state.Attempt);
         }
-        else
+        else if (!interrupted)
         {
             NotificationLog.DeliveryFailed(_logger, delivery.Id, delivery.Channel.Name, delivery.Channel.TenantId, state.Attempt, attempt.Error ?? "");
         }
 
         await AppendAsync(attempt);
         return attempt;
+    }
+
+    private async Task<bool> KeepAsync(Delivery delivery)
+    {
+        try
+        {
+            // Not the caller's token: a delivery half-kept because its caller gave up would be worse than one kept.
+            await _pending.AddAsync(new PendingDelivery(delivery.Id, delivery.Channel.TenantId, delivery.Channel.Id, delivery.Message, _time.GetUtcNow()), CancellationToken.None);
+            return true;
+        }
+        catch (Exception ex)
+        {
+            NotificationLog.DeliveryNotKept(_logger, ex, delivery.Id);
+            return false;
+        }
+    }
+
+    private async Task ForgetAsync(Delivery delivery)
+    {
+        if (!delivery.Kept)
+        {
+            return;
+        }
+
+        try
+        {
+            await _pending.RemoveAsync(delivery.Id, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            NotificationLog.DeliveryNotForgotten(_logger, ex, delivery.Id);
+        }
     }
 
     private ResiliencePipeline<SendResult> BuildPipeline(int maxAttempts)
@@ -238,7 +331,7 @@ public sealed class NotificationDispatcher
     private string Describe(Exception exception) => exception switch
     {
         TimeoutRejectedException => $"no answer within {_options.AttemptTimeout.TotalSeconds:0.###} s",
-        OperationCanceledException => "Argus stopped before the delivery finished",
+        OperationCanceledException => "Argus stopped before the delivery finished; a queued delivery is sent again at the next start",
         HttpRequestException http => $"the request failed ({http.HttpRequestError}): {http.Message}",
         _ => $"{exception.GetType().Name}: {exception.Message}",
     };
@@ -269,8 +362,8 @@ public sealed class NotificationDispatcher
     }
 }
 
-/// <summary>One message for one channel, in the queue.</summary>
-internal sealed record Delivery(string Id, NotificationChannel Channel, NotificationMessage Message);
+/// <summary>One message for one channel, in the queue; <paramref name="Kept"/> when it is in the <see cref="IPendingDeliveryStore"/>.</summary>
+internal sealed record Delivery(string Id, NotificationChannel Channel, NotificationMessage Message, bool Kept = false);
 
 /// <summary>What <see cref="NotificationDispatcher.DispatchAsync"/> did.</summary>
 /// <param name="Deliveries">One per channel used.</param>

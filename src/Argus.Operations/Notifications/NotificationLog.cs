@@ -22,4 +22,19 @@ internal static partial class NotificationLog
 
     [LoggerMessage(EventId = 5305, Level = LogLevel.Warning, Message = "Tenant {Tenant} has no enabled channel called {Channels}; nothing was sent there.")]
     public static partial void ChannelsUnavailable(ILogger logger, string tenant, string channels);
+
+    [LoggerMessage(EventId = 5306, Level = LogLevel.Warning, Message = "Keeping delivery {DeliveryId} for a restart failed; it is sent, but lost if Argus stops first.")]
+    public static partial void DeliveryNotKept(ILogger logger, Exception exception, string deliveryId);
+
+    [LoggerMessage(EventId = 5307, Level = LogLevel.Error, Message = "Forgetting delivery {DeliveryId} failed; the next start sends it again.")]
+    public static partial void DeliveryNotForgotten(ILogger logger, Exception exception, string deliveryId);
+
+    [LoggerMessage(EventId = 5308, Level = LogLevel.Information, Message = "Resuming {Count} delivery(ies) left unfinished when Argus last stopped.")]
+    public static partial void DeliveriesResuming(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 5309, Level = LogLevel.Information, Message = "{Count} delivery(ies) not finished; they are sent at the next start.")]
+    public static partial void DeliveriesKeptForNextStart(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 5310, Level = LogLevel.Error, Message = "Reading the deliveries left from the last run failed; they are tried again at the next start.")]
+    public static partial void ResumeFailed(ILogger logger, Exception exception);
 }

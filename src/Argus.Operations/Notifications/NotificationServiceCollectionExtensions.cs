@@ -10,7 +10,8 @@ public static class NotificationServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="NotificationDispatcher"/>, its worker and the options check. The host binds
-    /// <see cref="NotificationOptions"/> and registers an <see cref="INotificationChannelStore"/> and an <see cref="IDeliveryLog"/>.
+    /// <see cref="NotificationOptions"/> and registers an <see cref="INotificationChannelStore"/>, an <see cref="IDeliveryLog"/> and an
+    /// <see cref="IPendingDeliveryStore"/>.
     /// </summary>
     public static IServiceCollection AddArgusNotifications(this IServiceCollection services)
     {

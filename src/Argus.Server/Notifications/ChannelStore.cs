@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Argus.Operations.Notifications;
 using Argus.Server.Tenancy;
 using Microsoft.AspNetCore.DataProtection;
@@ -118,6 +119,13 @@ internal sealed class ChannelStore(IDbContextFactory<ControlPlaneDbContext> dbFa
         return [.. entities.Select(e => ChannelSettings.Of(Open(e)).ToChannel(e))];
     }
 
+    async Task<NotificationChannel?> INotificationChannelStore.GetByIdAsync(string tenantId, string id, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var entity = await db.Set<ChannelEntity>().AsNoTracking().FirstOrDefaultAsync(c => c.TenantId == tenantId && c.Id == id, cancellationToken);
+        return entity is null ? null : ChannelSettings.Of(Open(entity)).ToChannel(entity);
+    }
+
     private string Seal(string tenantId, string settings) => SealedPrefix + protection.CreateProtector(Purpose, tenantId).Protect(settings);
 
     private ChannelEntity Open(ChannelEntity entity)
@@ -137,6 +145,42 @@ internal sealed class ChannelStore(IDbContextFactory<ControlPlaneDbContext> dbFa
         }
 
         return entity;
+    }
+}
+
+/// <summary>The deliveries not finished yet, in the control-plane database, so that a restart resumes them.</summary>
+internal sealed class PendingDeliveryStore(IDbContextFactory<ControlPlaneDbContext> dbFactory) : IPendingDeliveryStore
+{
+    public async Task AddAsync(PendingDelivery delivery, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        db.Add(new PendingDeliveryEntity
+        {
+            DeliveryId = delivery.DeliveryId,
+            TenantId = delivery.TenantId,
+            ChannelId = delivery.ChannelId,
+            Message = JsonSerializer.Serialize(delivery.Message, NotificationStoreJsonContext.Default.NotificationMessage),
+            QueuedAtMs = delivery.QueuedAt.ToUnixTimeMilliseconds(),
+        });
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    public async Task RemoveAsync(string deliveryId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await db.Set<PendingDeliveryEntity>().Where(d => d.DeliveryId == deliveryId).ExecuteDeleteAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<PendingDelivery>> ListAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var beforeMs = before.ToUnixTimeMilliseconds();
+        var rows = await db.Set<PendingDeliveryEntity>().AsNoTracking().Where(d => d.QueuedAtMs < beforeMs)
+            .OrderBy(d => d.QueuedAtMs).ThenBy(d => d.DeliveryId).ToListAsync(cancellationToken);
+        return [.. rows.Select(d => new PendingDelivery(
+            d.DeliveryId, d.TenantId, d.ChannelId,
+            JsonSerializer.Deserialize(d.Message, NotificationStoreJsonContext.Default.NotificationMessage)!,
+            DateTimeOffset.FromUnixTimeMilliseconds(d.QueuedAtMs)))];
     }
 }
 

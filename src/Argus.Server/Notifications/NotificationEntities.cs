@@ -42,6 +42,16 @@ internal sealed class DeliveryEntity
     public long TimeMs { get; set; }
 }
 
+/// <summary>A delivery not finished yet (<see cref="IPendingDeliveryStore"/>); the message as JSON.</summary>
+internal sealed class PendingDeliveryEntity
+{
+    public required string DeliveryId { get; set; }
+    public required string TenantId { get; set; }
+    public required string ChannelId { get; set; }
+    public required string Message { get; set; }
+    public long QueuedAtMs { get; set; }
+}
+
 /// <summary>What a channel row's <c>Settings</c> column holds.</summary>
 internal sealed record ChannelSettings(
     string? Url, string? Secret, IReadOnlyDictionary<string, string>? Headers, SmtpSettings? Smtp, string? From, IReadOnlyList<string>? To)
@@ -69,9 +79,10 @@ internal sealed record ChannelSettings(
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ChannelSettings))]
+[JsonSerializable(typeof(NotificationMessage))]
 internal sealed partial class NotificationStoreJsonContext : JsonSerializerContext;
 
-/// <summary>The control-plane tables of notifications: <c>channels</c> and <c>notification_deliveries</c>.</summary>
+/// <summary>The control-plane tables of notifications: <c>channels</c>, <c>notification_deliveries</c> and <c>notification_pending</c>.</summary>
 internal static class NotificationModel
 {
     public static void Configure(ModelBuilder modelBuilder)
@@ -100,6 +111,16 @@ internal static class NotificationModel
             e.Property(d => d.Status).HasMaxLength(16);
             e.HasIndex(d => new { d.TenantId, d.TimeMs });
             // No foreign key to channels: the log outlives deleted channels.
+        });
+        modelBuilder.Entity<PendingDeliveryEntity>(e =>
+        {
+            e.ToTable("notification_pending");
+            e.HasKey(d => d.DeliveryId);
+            e.Property(d => d.DeliveryId).HasMaxLength(64);
+            e.Property(d => d.TenantId).HasMaxLength(64);
+            e.Property(d => d.ChannelId).HasMaxLength(64);
+            e.HasIndex(d => d.QueuedAtMs);
+            // No foreign key: a delivery whose channel is deleted meanwhile is dropped (and logged) when it is resumed.
         });
     }
 }

@@ -11,6 +11,7 @@ internal static class NotificationServerExtensions
         services.AddSingleton<ChannelStore>();
         services.AddSingleton<INotificationChannelStore>(sp => sp.GetRequiredService<ChannelStore>());
         services.AddSingleton<IDeliveryLog, DeliveryLogStore>();
+        services.AddSingleton<IPendingDeliveryStore, PendingDeliveryStore>();
         return services.AddArgusNotifications();
     }
 }

@@ -33,6 +33,9 @@ public sealed class LocalHttpReceiver : IAsyncDisposable
         }
     }
 
+    /// <summary>Forgets the scripted answers not used yet: every request gets 200 "ok" again.</summary>
+    public void ClearScript() => _script.Clear();
+
     public static async Task<LocalHttpReceiver> StartAsync()
     {
         // Its own configuration only: the test folder holds Argus's appsettings.json, whose Kestrel endpoints it must not take.

@@ -13,6 +13,7 @@ public sealed class DeliveryRetryTests
     private const string HookUrl = "https://hooks.example.com/services/T000/B000/tok3n-SECRET";
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly MemoryDeliveryLog _log = new();
+    private readonly MemoryPendingDeliveries _pending = new();
 
     [Fact]
     public async Task A_503_then_a_200_is_two_attempts_retrying_then_sent()
@@ -101,7 +102,7 @@ public sealed class DeliveryRetryTests
     {
         var endpoint = new ScriptedEndpoint(_time);
         var store = new MemoryChannelStore(Channel(ChannelTypes.Webhook, "a"), Channel(ChannelTypes.Webhook, "b"), Channel(ChannelTypes.Webhook, "off") with { Enabled = false });
-        var dispatcher = new NotificationDispatcher(store, _log, new NotificationOptions { QueueCapacity = 1 }, _time, NullLogger.Instance, endpoint);
+        var dispatcher = new NotificationDispatcher(store, _log, _pending, new NotificationOptions { QueueCapacity = 1 }, _time, NullLogger.Instance, endpoint);
         var message = new NotificationMessage(NotificationEvents.AlertFiring, "t", "warning", "x");
 
         var result = await dispatcher.DispatchAsync("t1", message, ["a", "b", "off", "missing"]);
@@ -113,13 +114,71 @@ public sealed class DeliveryRetryTests
         Assert.Contains("queue is full", dropped.Error, StringComparison.Ordinal);
         Assert.Empty(endpoint.Requests);
 
+        // The queued delivery is kept for a restart; the dropped one is not.
+        Assert.Equal([result.Deliveries[0].DeliveryId], _pending.Ids);
+
         // Without names: every enabled channel.
         var all = await dispatcher.DispatchAsync("t1", message);
         Assert.Equal(["a", "b"], all.Deliveries.Select(d => d.ChannelName));
     }
 
+    [Fact]
+    public async Task A_queued_delivery_is_kept_until_it_ends_and_one_a_stop_interrupts_stays_kept()
+    {
+        var endpoint = new ScriptedEndpoint(_time, Answer(HttpStatusCode.OK), Answer(HttpStatusCode.ServiceUnavailable));
+        var dispatcher = new NotificationDispatcher(
+            new MemoryChannelStore(Channel(ChannelTypes.Webhook, "a")), _log, _pending, new NotificationOptions { BaseDelay = TimeSpan.FromSeconds(10) }, _time,
+            NullLogger.Instance, endpoint);
+        var message = new NotificationMessage(NotificationEvents.AlertFiring, "t", "warning", "x");
+
+        // Sent: forgotten.
+        var first = (await dispatcher.DispatchAsync("t1", message, ["a"])).Deliveries[0].DeliveryId;
+        Assert.Equal([first], _pending.Ids);
+        Assert.True(dispatcher.Queue.TryRead(out var queued));
+        Assert.Equal(DeliveryStatus.Sent, (await RunAsync(dispatcher.DeliverAsync(queued, CancellationToken.None))).Status);
+        Assert.Empty(_pending.Ids);
+
+        // Argus stops while the delivery waits to retry: the attempt is logged as retrying and the delivery stays kept.
+        var second = (await dispatcher.DispatchAsync("t1", message, ["a"])).Deliveries[0].DeliveryId;
+        Assert.True(dispatcher.Queue.TryRead(out queued));
+        using var stopping = new CancellationTokenSource();
+        var task = dispatcher.DeliverAsync(queued, stopping.Token);
+        await WaitUntilAsync(() => _log.Attempts.Count(a => a.DeliveryId == second) == 1);
+        await stopping.CancelAsync();
+        var interrupted = await task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(DeliveryStatus.Retrying, interrupted.Status);
+        Assert.Contains("sent again at the next start", interrupted.Error, StringComparison.Ordinal);
+        Assert.Equal([second], _pending.Ids);
+    }
+
+    [Fact]
+    public async Task Deliveries_an_earlier_run_left_are_queued_again_and_those_of_a_deleted_channel_are_dropped()
+    {
+        var message = new NotificationMessage(NotificationEvents.IncidentReport, "report", "critical", "text");
+        var earlier = _time.GetUtcNow().AddMinutes(-5);
+        await _pending.AddAsync(new PendingDelivery("dlv_old_a", "t1", "ch_a", message, earlier), default);
+        await _pending.AddAsync(new PendingDelivery("dlv_old_gone", "t1", "ch_gone", message, earlier.AddSeconds(1)), default);
+        var dispatcher = new NotificationDispatcher(
+            new MemoryChannelStore(Channel(ChannelTypes.Webhook, "a")), _log, _pending, new NotificationOptions(), _time, NullLogger.Instance, new ScriptedEndpoint(_time));
+
+        // A delivery of this run is in the queue already; it must not be queued twice.
+        var current = (await dispatcher.DispatchAsync("t1", message, ["a"])).Deliveries[0].DeliveryId;
+        Assert.Equal(1, await dispatcher.ResumeAsync(CancellationToken.None));
+
+        Assert.True(dispatcher.Queue.TryRead(out var first));
+        Assert.True(dispatcher.Queue.TryRead(out var resumed));
+        Assert.False(dispatcher.Queue.TryRead(out _));
+        Assert.Equal((current, "dlv_old_a"), (first.Id, resumed.Id));
+        Assert.Equal(("a", "text"), (resumed.Channel.Name, resumed.Message.Text));
+        var dropped = Assert.Single(_log.Attempts);
+        Assert.Equal(("dlv_old_gone", DeliveryStatus.Dropped), (dropped.DeliveryId, dropped.Status));
+        Assert.Contains("deleted or disabled", dropped.Error, StringComparison.Ordinal);
+        Assert.Equal(new[] { "dlv_old_a", current }.Order(StringComparer.Ordinal), _pending.Ids.Order(StringComparer.Ordinal));
+    }
+
     private NotificationDispatcher Dispatcher(ScriptedEndpoint endpoint, NotificationOptions options) =>
-        new(new MemoryChannelStore(), _log, options, _time, NullLogger.Instance, endpoint);
+        new(new MemoryChannelStore(), _log, _pending, options, _time, NullLogger.Instance, endpoint);
 
     private static NotificationChannel Channel(string type, string name = "ops") => new()
     {
@@ -190,6 +249,31 @@ public sealed class DeliveryRetryTests
 
         public Task<IReadOnlyList<NotificationChannel>> ListEnabledAsync(string tenantId, CancellationToken cancellationToken) =>
             Task.FromResult<IReadOnlyList<NotificationChannel>>([.. channels.Where(c => c.TenantId == tenantId && c.Enabled)]);
+
+        public Task<NotificationChannel?> GetByIdAsync(string tenantId, string id, CancellationToken cancellationToken) =>
+            Task.FromResult(channels.FirstOrDefault(c => c.TenantId == tenantId && c.Id == id));
+    }
+
+    private sealed class MemoryPendingDeliveries : IPendingDeliveryStore
+    {
+        private readonly ConcurrentDictionary<string, PendingDelivery> _kept = new();
+
+        public List<string> Ids => [.. _kept.Keys];
+
+        public Task AddAsync(PendingDelivery delivery, CancellationToken cancellationToken)
+        {
+            _kept[delivery.DeliveryId] = delivery;
+            return Task.CompletedTask;
+        }
+
+        public Task RemoveAsync(string deliveryId, CancellationToken cancellationToken)
+        {
+            _kept.TryRemove(deliveryId, out _);
+            return Task.CompletedTask;
+        }
+
+        public Task<IReadOnlyList<PendingDelivery>> ListAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<PendingDelivery>>([.. _kept.Values.Where(d => d.QueuedAt < before).OrderBy(d => d.QueuedAt)]);
     }
 
     private sealed class MemoryDeliveryLog : IDeliveryLog
