@@ -116,6 +116,8 @@ public static class ArgusServer
             await AlertingServerExtensions.SeedDemoRulesAsync(app.Services, bootstrap.TenantId, cancellationToken);
         }
 
+        await AlertingServerExtensions.RequeueUnfinishedReportsAsync(app.Services, cancellationToken);
+
         // In demo mode there is always a key to print: a read key, replaced at every start.
         var demoKey = options.Demo && bootstrap.NewAdminKey is null
             ? await tenants.ReplaceNamedKeyAsync("demo-console", ApiKeys.RoleRead, cancellationToken)

@@ -84,6 +84,20 @@ internal static partial class AlertingServerExtensions
         }
     }
 
+    /// <summary>Queues the reports the last run did not finish (see <see cref="UnfinishedReports"/>); before the evaluator starts.</summary>
+    public static async Task RequeueUnfinishedReportsAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var queued = await UnfinishedReports.RequeueAsync(
+            services.GetRequiredService<EfAlertStore>(), services.GetRequiredService<IAlertReporter>(), services.GetRequiredService<TimeProvider>(), cancellationToken);
+        if (queued > 0)
+        {
+            LogReportsRequeued(services.GetRequiredService<ILogger<AlertingOptions>>(), queued);
+        }
+    }
+
+    [LoggerMessage(EventId = 5203, Level = LogLevel.Information, Message = "{Count} incident report(s) left unfinished when Argus last stopped are queued again")]
+    private static partial void LogReportsRequeued(ILogger logger, int count);
+
     [LoggerMessage(EventId = 5201, Level = LogLevel.Warning, Message = "Alert rule file {Path} skipped: {Problems}")]
     private static partial void LogYamlRuleInvalid(ILogger logger, string path, string problems);
 

@@ -104,6 +104,14 @@ internal sealed class EfAlertStore(IDbContextFactory<ControlPlaneDbContext> fact
         return [.. rows.Select(r => new PendingRule(r.TenantId, r.RuleId, new DateTimeOffset(r.SinceTicks, TimeSpan.Zero)))];
     }
 
+    public async Task<IReadOnlyList<AlertRecord>> GetFiringAlertsAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var firing = StateName(AlertState.Firing);
+        var rows = await db.Set<AlertEntity>().AsNoTracking().Where(a => a.State == firing).OrderBy(a => a.StartsAtMs).ThenBy(a => a.Id).ToListAsync(cancellationToken);
+        return [.. rows.Select(ToAlert)];
+    }
+
     public async Task SetPendingAsync(string tenantId, string ruleId, DateTimeOffset? since, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);

@@ -43,10 +43,13 @@ public sealed class AlertingFixture : IAsyncLifetime
     }
 
     /// <summary>Points the tenant's <c>alert-analyzer</c> role at the given chain (a new version, applied to the next call).</summary>
-    public async Task SetAnalyzerChainAsync(params (string Provider, string Model)[] chain)
+    public Task SetAnalyzerChainAsync(params (string Provider, string Model)[] chain) => SetAnalyzerChainAsync(Server, chain);
+
+    /// <summary>Points the <c>alert-analyzer</c> role of <paramref name="server"/>'s tenant at the given chain.</summary>
+    public static async Task SetAnalyzerChainAsync(ArgusTestServer server, params (string Provider, string Model)[] chain)
     {
-        using var client = Server.ApiClient();
-        var current = await Server.GetJsonAsync("api/roles/alert-analyzer");
+        using var client = server.ApiClient();
+        var current = await server.GetJsonAsync("api/roles/alert-analyzer");
         var role = JsonNode.Parse(current.GetProperty("role").GetRawText())!.AsObject();
         role["chain"] = new JsonArray([.. chain.Select(c => (JsonNode)new JsonObject { ["provider"] = c.Provider, ["model"] = c.Model })]);
         using var response = await client.PutAsync("api/roles/alert-analyzer", Json(role));

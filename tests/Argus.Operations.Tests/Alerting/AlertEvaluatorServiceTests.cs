@@ -194,6 +194,32 @@ public sealed class AlertEvaluatorServiceTests
         }
     }
 
+    [Fact]
+    public async Task At_start_only_firings_handed_to_the_reporter_and_still_without_an_incident_are_queued_again()
+    {
+        var rule = Rule();
+        AlertRecord Alert(string id, int minutesAgo, AlertState state = AlertState.Firing, string? suppressed = null, string? incident = null, string? ruleId = "rule_1") => new()
+        {
+            Id = id, TenantId = "t1", RuleId = ruleId, RuleName = "SlowSQL", Kind = "slow_sql", Condition = "SQL Response time >= 8000 ms", State = state,
+            StartsAt = _time.GetUtcNow().AddMinutes(-minutesAgo), Suppressed = suppressed, IncidentId = incident,
+        };
+        foreach (var alert in new[]
+        {
+            Alert("owed-newer", 2), Alert("owed-older", 9), Alert("reported", 5, incident: "inc_1"), Alert("muted", 5, suppressed: "muted"),
+            Alert("resolved", 5, AlertState.Resolved), Alert("rule-deleted", 5, ruleId: "rule_gone"), Alert("external", 3, ruleId: null),
+        })
+        {
+            await _store.SaveAlertAsync(alert, default);
+        }
+
+        var queued = await Argus.Operations.IncidentReports.UnfinishedReports.RequeueAsync(_store, _reporter, _time, default);
+
+        Assert.Equal(3, queued);
+        Assert.Equal(["owed-older", "external", "owed-newer"], _reporter.Fired.Select(f => f.Alert.Id));
+        Assert.Equal(rule, _reporter.Fired[0].Rule);
+        Assert.Null(_reporter.Fired[1].Rule);
+    }
+
     private sealed class RecordingReporter : IAlertReporter
     {
         public List<AlertFiring> Fired { get; } = [];
@@ -248,6 +274,9 @@ public sealed class AlertEvaluatorServiceTests
 
         public Task<IReadOnlyList<AlertRecord>> QueryAlertsAsync(string tenantId, AlertHistoryQuery query, CancellationToken cancellationToken) =>
             Task.FromResult<IReadOnlyList<AlertRecord>>([.. Alerts.Values]);
+
+        public Task<IReadOnlyList<AlertRecord>> GetFiringAlertsAsync(CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<AlertRecord>>([.. Alerts.Values.Where(a => a.State == AlertState.Firing).OrderBy(a => a.StartsAt)]);
 
         private readonly Dictionary<string, PendingRule> _pending = [];
 
