@@ -60,7 +60,10 @@ public sealed class DemoWorkload : IAsyncDisposable
         _time = time ?? TimeProvider.System;
         _random = options.Seed is { } seed ? new Random(seed) : new Random();
         _requestDuration = _frontMeter.CreateHistogram<double>("http.server.request.duration", "s", "Duration of HTTP server requests.");
-        _connectionWait = _ordersMeter.CreateHistogram<double>("db.client.connection.wait_time", "s", "Time to obtain a connection from the pool.");
+        // Bucket bounds in seconds from the instrument's advice, as connection pools such as Npgsql's give them: the SDK's
+        // default bounds are meant for milliseconds and would put every wait in the first bucket.
+        _connectionWait = _ordersMeter.CreateHistogram<double>("db.client.connection.wait_time", "s", "Time to obtain a connection from the pool.", tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10] });
         _ordersPlaced = _ordersMeter.CreateCounter<long>("shop.orders.placed", "{order}", "Orders placed.");
 
         _frontTracer = Tracer(FrontName, "frontend-7d9f8c-x2p4k", _frontSource.Name);
