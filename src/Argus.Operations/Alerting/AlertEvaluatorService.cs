@@ -242,13 +242,15 @@ public sealed partial class AlertEvaluatorService(
             TraceId = evaluation.TraceId?.ToString(),
             Suppressed = suppressed,
         };
+        // Stored before it is handed to the reporter, whose incident link must find it.
         var firedAt = time.GetTimestamp();
+        await store.SaveAlertAsync(alert, cancellationToken);
         if (suppressed is null && !reporter.TryReport(new AlertFiring(alert, rule, firedAt)))
         {
             alert = alert with { Suppressed = "report-queue-full" };
+            await store.SaveAlertAsync(alert, cancellationToken);
         }
 
-        await store.SaveAlertAsync(alert, cancellationToken);
         LogFired(logger, rule.Name, rule.TenantId, evaluation.Occurrences, suppressed ?? "reported");
         return AlertTransition.Fired;
     }

@@ -96,8 +96,14 @@ public interface IAlertStore
     /// <summary>When the rule last produced a report (for the cool-down); null when never.</summary>
     Task<DateTimeOffset?> GetLastReportedAsync(string tenantId, string ruleId, CancellationToken cancellationToken);
 
-    /// <summary>Inserts or replaces the alert with its id.</summary>
+    /// <summary>Inserts or replaces the alert with its id, keeping a stored incident link that <paramref name="alert"/> lacks.</summary>
     Task SaveAlertAsync(AlertRecord alert, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Links the stored alert to its incident, changing nothing else (its state may have moved on while the report was
+    /// written). A link, once made, is kept by later saves of a copy read before it.
+    /// </summary>
+    Task LinkIncidentAsync(string tenantId, string alertId, string incidentId, CancellationToken cancellationToken);
 
     /// <summary>One alert of a tenant.</summary>
     Task<AlertRecord?> GetAlertAsync(string tenantId, string alertId, CancellationToken cancellationToken);

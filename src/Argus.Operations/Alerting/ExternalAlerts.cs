@@ -114,16 +114,16 @@ public sealed class ExternalAlertIngestor(IAlertStore store, IAlertReporter repo
                 TraceId = worst.WorstTraceId?.ToString(),
                 Labels = external.Labels,
             };
+            // Stored before it is handed to the reporter, whose incident link must find it.
+            await store.SaveAlertAsync(alert, cancellationToken);
             if (!reporter.TryReport(new AlertFiring(alert, null, time.GetTimestamp())))
             {
-                alert = alert with { Suppressed = "report-queue-full" };
+                await store.SaveAlertAsync(alert with { Suppressed = "report-queue-full" }, cancellationToken);
             }
             else
             {
                 reported++;
             }
-
-            await store.SaveAlertAsync(alert, cancellationToken);
         }
 
         return new ExternalAlertsResult(alerts.Count, reported, resolved, ids);

@@ -109,7 +109,7 @@ public sealed partial class IncidentReporter(
             DeliveryIds = [.. dispatched.Deliveries.Select(d => d.DeliveryId)],
         };
         await incidents.SaveAsync(incident, cancellationToken);
-        await alerts.SaveAlertAsync(alert with { IncidentId = incident.Id }, cancellationToken);
+        await alerts.LinkIncidentAsync(alert.TenantId, alert.Id, incident.Id, cancellationToken);
         LogReported(logger, incident.Id, alert.RuleName, tenant, incident.Model ?? "none", incident.PipelineMs);
         return incident;
     }

@@ -151,18 +151,45 @@ internal sealed class EfAlertStore(IDbContextFactory<ControlPlaneDbContext> fact
     {
         ArgumentNullException.ThrowIfNull(alert);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
+
+        // Read and write under one write lock (SQLite's BEGIN IMMEDIATE): the evaluator saves copies it read before the
+        // report worker linked the incident, and the link must survive that.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var row = await db.Set<AlertEntity>().FindOrAddAsync(
             a => a.TenantId == alert.TenantId && a.Id == alert.Id,
             () => new AlertEntity { TenantId = alert.TenantId, Id = alert.Id },
             cancellationToken);
+        if (alert.IncidentId is null && row.Json.Length > 0 && ToAlert(row).IncidentId is { } linked)
+        {
+            alert = alert with { IncidentId = linked };
+        }
 
+        Write(row, alert);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task LinkIncidentAsync(string tenantId, string alertId, string incidentId, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (await db.Set<AlertEntity>().FirstOrDefaultAsync(a => a.TenantId == tenantId && a.Id == alertId, cancellationToken) is { } row)
+        {
+            Write(row, ToAlert(row) with { IncidentId = incidentId });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static void Write(AlertEntity row, AlertRecord alert)
+    {
         row.RuleId = alert.RuleId;
         row.State = StateName(alert.State);
         row.Service = alert.Service;
         row.StartsAtMs = alert.StartsAt.ToUnixTimeMilliseconds();
         row.Reported = alert.Suppressed is null;
         row.Json = JsonSerializer.Serialize(alert, OperationsJsonContext.Default.AlertRecord);
-        await db.SaveChangesAsync(cancellationToken);
     }
 
     public async Task<AlertRecord?> GetAlertAsync(string tenantId, string alertId, CancellationToken cancellationToken)

@@ -263,9 +263,15 @@ public sealed class AlertEvaluatorServiceTests
         public Task<DateTimeOffset?> GetLastReportedAsync(string tenantId, string ruleId, CancellationToken cancellationToken) =>
             Task.FromResult(Alerts.Values.Where(a => a.RuleId == ruleId && a.Suppressed is null).Select(a => (DateTimeOffset?)a.StartsAt).Max());
 
+        public Task LinkIncidentAsync(string tenantId, string alertId, string incidentId, CancellationToken cancellationToken)
+        {
+            Alerts[alertId] = Alerts[alertId] with { IncidentId = incidentId };
+            return Task.CompletedTask;
+        }
+
         public Task SaveAlertAsync(AlertRecord alert, CancellationToken cancellationToken)
         {
-            Alerts[alert.Id] = alert;
+            Alerts[alert.Id] = alert.IncidentId is null && Alerts.GetValueOrDefault(alert.Id)?.IncidentId is { } linked ? alert with { IncidentId = linked } : alert;
             return Task.CompletedTask;
         }
 
