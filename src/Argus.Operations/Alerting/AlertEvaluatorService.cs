@@ -181,14 +181,22 @@ public sealed partial class AlertEvaluatorService(
 
         if (firing is not null)
         {
-            await store.SaveAlertAsync(
-                firing with
-                {
-                    LastSeenAt = now,
-                    Occurrences = Math.Max(firing.Occurrences, evaluation.Occurrences),
-                    Value = Math.Max(firing.Value, evaluation.Value),
-                },
-                cancellationToken);
+            var seen = firing with
+            {
+                LastSeenAt = now,
+                Occurrences = Math.Max(firing.Occurrences, evaluation.Occurrences),
+                Value = Math.Max(firing.Value, evaluation.Value),
+            };
+
+            // A firing the full report queue refused is offered again while it lasts, so a burst delays its report
+            // instead of losing it.
+            if (firing.Suppressed == ReportQueueFull && firing.IncidentId is null && !rule.IsMutedAt(now)
+                && reporter.TryReport(new AlertFiring(seen with { Suppressed = null }, rule, time.GetTimestamp())))
+            {
+                seen = seen with { Suppressed = null };
+            }
+
+            await store.SaveAlertAsync(seen, cancellationToken);
             return AlertTransition.StillFiring;
         }
 
@@ -247,13 +255,16 @@ public sealed partial class AlertEvaluatorService(
         await store.SaveAlertAsync(alert, cancellationToken);
         if (suppressed is null && !reporter.TryReport(new AlertFiring(alert, rule, firedAt)))
         {
-            alert = alert with { Suppressed = "report-queue-full" };
+            alert = alert with { Suppressed = ReportQueueFull };
             await store.SaveAlertAsync(alert, cancellationToken);
         }
 
         LogFired(logger, rule.Name, rule.TenantId, evaluation.Occurrences, suppressed ?? "reported");
         return AlertTransition.Fired;
     }
+
+    /// <summary>Why a firing is not reported yet: the report queue was full when it fired (it is offered again while it fires).</summary>
+    public const string ReportQueueFull = "report-queue-full";
 
     /// <summary>A new alert id.</summary>
     public static string NewId() => "alert_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));

@@ -118,7 +118,7 @@ public sealed class ExternalAlertIngestor(IAlertStore store, IAlertReporter repo
             await store.SaveAlertAsync(alert, cancellationToken);
             if (!reporter.TryReport(new AlertFiring(alert, null, time.GetTimestamp())))
             {
-                await store.SaveAlertAsync(alert with { Suppressed = "report-queue-full" }, cancellationToken);
+                await store.SaveAlertAsync(alert with { Suppressed = AlertEvaluatorService.ReportQueueFull }, cancellationToken);
             }
             else
             {

@@ -144,6 +144,36 @@ public sealed class AlertEvaluatorServiceTests
     }
 
     [Fact]
+    public async Task A_firing_the_full_report_queue_refused_is_offered_again_while_it_fires()
+    {
+        var service = NewService();
+        var rule = Rule();
+        _signals.Occurrences = 2;
+        _reporter.Refuse = 2;
+
+        Assert.Equal(AlertTransition.Fired, await service.EvaluateAsync(rule, _time.GetUtcNow(), default));
+        Assert.Equal(AlertEvaluatorService.ReportQueueFull, Assert.Single(_store.Alerts.Values).Suppressed);
+
+        // Still full at the next evaluation; room at the one after.
+        _time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(AlertTransition.StillFiring, await service.EvaluateAsync(rule, _time.GetUtcNow(), default));
+        Assert.Empty(_reporter.Fired);
+        _time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(AlertTransition.StillFiring, await service.EvaluateAsync(rule, _time.GetUtcNow(), default));
+
+        var reported = Assert.Single(_reporter.Fired);
+        var alert = Assert.Single(_store.Alerts.Values);
+        Assert.Equal(alert.Id, reported.Alert.Id);
+        Assert.Null(alert.Suppressed);
+        Assert.Null(reported.Alert.Suppressed);
+
+        // Offered once: later evaluations do not report it again.
+        _time.Advance(TimeSpan.FromMinutes(1));
+        await service.EvaluateAsync(rule, _time.GetUtcNow(), default);
+        Assert.Single(_reporter.Fired);
+    }
+
+    [Fact]
     public async Task A_muted_rule_records_its_alert_without_reporting()
     {
         var service = NewService();
@@ -226,8 +256,17 @@ public sealed class AlertEvaluatorServiceTests
 
         public List<AlertFiring> Resolved { get; } = [];
 
+        /// <summary>How many of the next reports to refuse, as a full queue does.</summary>
+        public int Refuse { get; set; }
+
         public bool TryReport(AlertFiring firing)
         {
+            if (Refuse > 0)
+            {
+                Refuse--;
+                return false;
+            }
+
             Fired.Add(firing);
             return true;
         }
