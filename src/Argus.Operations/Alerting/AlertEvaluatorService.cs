@@ -168,9 +168,10 @@ public sealed partial class AlertEvaluatorService(
                 return AlertTransition.None;
             }
 
-            var resolved = firing with { State = AlertState.Resolved, ResolvedAt = now };
+            var notify = firing.Suppressed is null && !rule.IsMutedAt(now);
+            var resolved = firing with { State = AlertState.Resolved, ResolvedAt = now, ResolutionNoticePending = notify ? true : null };
             await store.SaveAlertAsync(resolved, cancellationToken);
-            if (firing.Suppressed is null && !rule.IsMutedAt(now))
+            if (notify)
             {
                 reporter.TryReportResolved(new AlertFiring(resolved, rule, time.GetTimestamp()));
             }

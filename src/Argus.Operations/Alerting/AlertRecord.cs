@@ -68,6 +68,12 @@ public sealed record AlertRecord
     /// <summary>The incident report made for this alert, once made.</summary>
     public string? IncidentId { get; init; }
 
+    /// <summary>
+    /// True from the moment the alert resolves with a resolution notice to send until the notice is handed to the
+    /// channels, so that a restart in between still sends it; null otherwise.
+    /// </summary>
+    public bool? ResolutionNoticePending { get; init; }
+
     /// <summary>Labels of an external alert (Alertmanager), empty for rules.</summary>
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 }
@@ -116,6 +122,9 @@ public interface IAlertStore
 
     /// <summary>The firing alerts of every tenant, oldest first.</summary>
     Task<IReadOnlyList<AlertRecord>> GetFiringAlertsAsync(CancellationToken cancellationToken);
+
+    /// <summary>The resolved alerts of every tenant that started at or after <paramref name="startedSince"/>, oldest first.</summary>
+    Task<IReadOnlyList<AlertRecord>> GetResolvedAlertsAsync(DateTimeOffset startedSince, CancellationToken cancellationToken);
 
     /// <summary>Records that a rule is pending since <paramref name="since"/>, or, when null, that it no longer is.</summary>
     Task SetPendingAsync(string tenantId, string ruleId, DateTimeOffset? since, CancellationToken cancellationToken);

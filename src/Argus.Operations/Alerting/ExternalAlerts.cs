@@ -64,7 +64,7 @@ public sealed class ExternalAlertIngestor(IAlertStore store, IAlertReporter repo
             {
                 if (existing is { State: AlertState.Firing })
                 {
-                    var done = existing with { State = AlertState.Resolved, ResolvedAt = external.EndsAt ?? now, LastSeenAt = now };
+                    var done = existing with { State = AlertState.Resolved, ResolvedAt = external.EndsAt ?? now, LastSeenAt = now, ResolutionNoticePending = true };
                     await store.SaveAlertAsync(done, cancellationToken);
                     reporter.TryReportResolved(new AlertFiring(done, null, time.GetTimestamp()));
                     resolved++;

@@ -130,6 +130,12 @@ public sealed partial class IncidentReporter(
             },
             resolved.Rule is { Channels.Count: > 0 } rule ? rule.Channels : null,
             cancellationToken);
+
+        // Handed to the channels (whose deliveries survive a restart): the notice is no longer owed.
+        if (await alerts.GetAlertAsync(alert.TenantId, alert.Id, cancellationToken) is { ResolutionNoticePending: true } stored)
+        {
+            await alerts.SaveAlertAsync(stored with { ResolutionNoticePending = null }, cancellationToken);
+        }
     }
 
     private async Task<(IReadOnlyList<SpanRecord> Spans, IReadOnlyList<LogRecord> Logs)> ReadTransactionAsync(

@@ -112,6 +112,16 @@ internal sealed class EfAlertStore(IDbContextFactory<ControlPlaneDbContext> fact
         return [.. rows.Select(ToAlert)];
     }
 
+    public async Task<IReadOnlyList<AlertRecord>> GetResolvedAlertsAsync(DateTimeOffset startedSince, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var resolved = StateName(AlertState.Resolved);
+        var since = startedSince.ToUnixTimeMilliseconds();
+        var rows = await db.Set<AlertEntity>().AsNoTracking().Where(a => a.State == resolved && a.StartsAtMs >= since)
+            .OrderBy(a => a.StartsAtMs).ThenBy(a => a.Id).ToListAsync(cancellationToken);
+        return [.. rows.Select(ToAlert)];
+    }
+
     public async Task SetPendingAsync(string tenantId, string ruleId, DateTimeOffset? since, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);

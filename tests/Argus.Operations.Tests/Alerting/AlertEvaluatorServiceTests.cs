@@ -131,11 +131,14 @@ public sealed class AlertEvaluatorServiceTests
         Assert.Single(_reporter.Fired);
         Assert.Contains(_store.Alerts.Values, a => a.State == AlertState.Firing && a.Suppressed == "cool-down");
 
-        // Resolving an unreported alert sends no resolution notice either.
+        // Resolving an unreported alert sends no resolution notice either, and owes none.
         _signals.Occurrences = 0;
         _time.Advance(TimeSpan.FromMinutes(1));
         await service.EvaluateAsync(rule, _time.GetUtcNow(), default);
         Assert.Single(_reporter.Resolved);
+        Assert.True(_reporter.Resolved[0].Alert.ResolutionNoticePending);
+        Assert.Single(_store.Alerts.Values, a => a.ResolutionNoticePending is true);
+        Assert.Contains(_store.Alerts.Values, a => a.Suppressed == "cool-down" && a.ResolutionNoticePending is null);
 
         _time.Advance(TimeSpan.FromMinutes(30));
         _signals.Occurrences = 1;
@@ -225,7 +228,7 @@ public sealed class AlertEvaluatorServiceTests
     }
 
     [Fact]
-    public async Task At_start_only_firings_handed_to_the_reporter_and_still_without_an_incident_are_queued_again()
+    public async Task At_start_owed_reports_and_resolution_notices_are_queued_again()
     {
         var rule = Rule();
         AlertRecord Alert(string id, int minutesAgo, AlertState state = AlertState.Firing, string? suppressed = null, string? incident = null, string? ruleId = "rule_1") => new()
@@ -237,6 +240,8 @@ public sealed class AlertEvaluatorServiceTests
         {
             Alert("owed-newer", 2), Alert("owed-older", 9), Alert("reported", 5, incident: "inc_1"), Alert("muted", 5, suppressed: "muted"),
             Alert("resolved", 5, AlertState.Resolved), Alert("rule-deleted", 5, ruleId: "rule_gone"), Alert("external", 3, ruleId: null),
+            Alert("notice-owed", 6, AlertState.Resolved) with { ResolutionNoticePending = true },
+            Alert("notice-owed-long-ago", 60 * 24 * 8, AlertState.Resolved) with { ResolutionNoticePending = true },
         })
         {
             await _store.SaveAlertAsync(alert, default);
@@ -244,8 +249,9 @@ public sealed class AlertEvaluatorServiceTests
 
         var queued = await Argus.Operations.IncidentReports.UnfinishedReports.RequeueAsync(_store, _reporter, _time, default);
 
-        Assert.Equal(3, queued);
+        Assert.Equal(4, queued);
         Assert.Equal(["owed-older", "external", "owed-newer"], _reporter.Fired.Select(f => f.Alert.Id));
+        Assert.Equal(["notice-owed"], _reporter.Resolved.Select(f => f.Alert.Id));
         Assert.Equal(rule, _reporter.Fired[0].Rule);
         Assert.Null(_reporter.Fired[1].Rule);
     }
@@ -322,6 +328,9 @@ public sealed class AlertEvaluatorServiceTests
 
         public Task<IReadOnlyList<AlertRecord>> GetFiringAlertsAsync(CancellationToken cancellationToken) =>
             Task.FromResult<IReadOnlyList<AlertRecord>>([.. Alerts.Values.Where(a => a.State == AlertState.Firing).OrderBy(a => a.StartsAt)]);
+
+        public Task<IReadOnlyList<AlertRecord>> GetResolvedAlertsAsync(DateTimeOffset startedSince, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<AlertRecord>>([.. Alerts.Values.Where(a => a.State == AlertState.Resolved && a.StartsAt >= startedSince).OrderBy(a => a.StartsAt)]);
 
         private readonly Dictionary<string, PendingRule> _pending = [];
 
