@@ -120,11 +120,8 @@ public interface IAlertStore
     /// <summary>Rules waiting out their pending time and since when, as recorded by <see cref="SetPendingAsync"/>.</summary>
     Task<IReadOnlyList<PendingRule>> GetPendingAsync(CancellationToken cancellationToken);
 
-    /// <summary>The firing alerts of every tenant, oldest first.</summary>
-    Task<IReadOnlyList<AlertRecord>> GetFiringAlertsAsync(CancellationToken cancellationToken);
-
-    /// <summary>The resolved alerts of every tenant that started at or after <paramref name="startedSince"/>, oldest first.</summary>
-    Task<IReadOnlyList<AlertRecord>> GetResolvedAlertsAsync(DateTimeOffset startedSince, CancellationToken cancellationToken);
+    /// <summary>The alerts of every tenant in <paramref name="state"/> that started at or after <paramref name="startedSince"/>, oldest first.</summary>
+    Task<IReadOnlyList<AlertRecord>> GetAlertsAsync(AlertState state, DateTimeOffset startedSince, CancellationToken cancellationToken);
 
     /// <summary>Records that a rule is pending since <paramref name="since"/>, or, when null, that it no longer is.</summary>
     Task SetPendingAsync(string tenantId, string ruleId, DateTimeOffset? since, CancellationToken cancellationToken);

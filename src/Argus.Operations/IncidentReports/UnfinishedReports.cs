@@ -23,15 +23,9 @@ public static class UnfinishedReports
         ArgumentNullException.ThrowIfNull(reporter);
         ArgumentNullException.ThrowIfNull(time);
         var queued = 0;
-        foreach (var alert in await store.GetFiringAlertsAsync(cancellationToken))
+        foreach (var alert in await store.GetAlertsAsync(AlertState.Firing, DateTimeOffset.MinValue, cancellationToken))
         {
-            if (alert.Suppressed is not null || alert.IncidentId is not null)
-            {
-                continue;
-            }
-
-            var (found, rule) = await RuleOfAsync(store, alert, cancellationToken);
-            if (!found)
+            if (alert.Suppressed is not null || alert.IncidentId is not null || await RuleOfAsync(store, alert, cancellationToken) is not (true, var rule))
             {
                 continue;
             }
@@ -44,7 +38,7 @@ public static class UnfinishedReports
             queued++;
         }
 
-        foreach (var alert in await store.GetResolvedAlertsAsync(time.GetUtcNow() - NoticeLookback, cancellationToken))
+        foreach (var alert in await store.GetAlertsAsync(AlertState.Resolved, time.GetUtcNow() - NoticeLookback, cancellationToken))
         {
             if (alert.ResolutionNoticePending is not true || await RuleOfAsync(store, alert, cancellationToken) is not (true, var rule))
             {

@@ -104,20 +104,12 @@ internal sealed class EfAlertStore(IDbContextFactory<ControlPlaneDbContext> fact
         return [.. rows.Select(r => new PendingRule(r.TenantId, r.RuleId, new DateTimeOffset(r.SinceTicks, TimeSpan.Zero)))];
     }
 
-    public async Task<IReadOnlyList<AlertRecord>> GetFiringAlertsAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<AlertRecord>> GetAlertsAsync(AlertState state, DateTimeOffset startedSince, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var firing = StateName(AlertState.Firing);
-        var rows = await db.Set<AlertEntity>().AsNoTracking().Where(a => a.State == firing).OrderBy(a => a.StartsAtMs).ThenBy(a => a.Id).ToListAsync(cancellationToken);
-        return [.. rows.Select(ToAlert)];
-    }
-
-    public async Task<IReadOnlyList<AlertRecord>> GetResolvedAlertsAsync(DateTimeOffset startedSince, CancellationToken cancellationToken)
-    {
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var resolved = StateName(AlertState.Resolved);
+        var name = StateName(state);
         var since = startedSince.ToUnixTimeMilliseconds();
-        var rows = await db.Set<AlertEntity>().AsNoTracking().Where(a => a.State == resolved && a.StartsAtMs >= since)
+        var rows = await db.Set<AlertEntity>().AsNoTracking().Where(a => a.State == name && a.StartsAtMs >= since)
             .OrderBy(a => a.StartsAtMs).ThenBy(a => a.Id).ToListAsync(cancellationToken);
         return [.. rows.Select(ToAlert)];
     }

@@ -48,5 +48,5 @@ public sealed class AlertIncidentLinkTests
     }
 
     private static async Task<List<string>> UnfinishedFiringsAsync(IAlertStore store, string tenant) =>
-        [.. (await store.GetFiringAlertsAsync(default)).Where(a => a.TenantId == tenant && a.IncidentId is null).Select(a => a.Id)];
+        [.. (await store.GetAlertsAsync(AlertState.Firing, DateTimeOffset.MinValue, default)).Where(a => a.TenantId == tenant && a.IncidentId is null).Select(a => a.Id)];
 }

@@ -326,11 +326,8 @@ public sealed class AlertEvaluatorServiceTests
         public Task<IReadOnlyList<AlertRecord>> QueryAlertsAsync(string tenantId, AlertHistoryQuery query, CancellationToken cancellationToken) =>
             Task.FromResult<IReadOnlyList<AlertRecord>>([.. Alerts.Values]);
 
-        public Task<IReadOnlyList<AlertRecord>> GetFiringAlertsAsync(CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<AlertRecord>>([.. Alerts.Values.Where(a => a.State == AlertState.Firing).OrderBy(a => a.StartsAt)]);
-
-        public Task<IReadOnlyList<AlertRecord>> GetResolvedAlertsAsync(DateTimeOffset startedSince, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<AlertRecord>>([.. Alerts.Values.Where(a => a.State == AlertState.Resolved && a.StartsAt >= startedSince).OrderBy(a => a.StartsAt)]);
+        public Task<IReadOnlyList<AlertRecord>> GetAlertsAsync(AlertState state, DateTimeOffset startedSince, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<AlertRecord>>([.. Alerts.Values.Where(a => a.State == state && a.StartsAt >= startedSince).OrderBy(a => a.StartsAt)]);
 
         private readonly Dictionary<string, PendingRule> _pending = [];
 
