@@ -105,12 +105,8 @@ internal sealed class ChannelStore(IDbContextFactory<ControlPlaneDbContext> dbFa
         return await db.Set<ChannelEntity>().Where(c => c.TenantId == tenantId && c.Id == id).ExecuteDeleteAsync(ct) > 0;
     }
 
-    async Task<NotificationChannel?> INotificationChannelStore.GetByNameAsync(string tenantId, string name, CancellationToken cancellationToken)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var entity = await db.Set<ChannelEntity>().AsNoTracking().FirstOrDefaultAsync(c => c.TenantId == tenantId && c.Name == name, cancellationToken);
-        return entity is null ? null : ChannelSettings.Of(Open(entity)).ToChannel(entity);
-    }
+    Task<NotificationChannel?> INotificationChannelStore.GetByNameAsync(string tenantId, string name, CancellationToken cancellationToken) =>
+        GetChannelAsync(c => c.TenantId == tenantId && c.Name == name, cancellationToken);
 
     async Task<IReadOnlyList<NotificationChannel>> INotificationChannelStore.ListEnabledAsync(string tenantId, CancellationToken cancellationToken)
     {
@@ -119,10 +115,14 @@ internal sealed class ChannelStore(IDbContextFactory<ControlPlaneDbContext> dbFa
         return [.. entities.Select(e => ChannelSettings.Of(Open(e)).ToChannel(e))];
     }
 
-    async Task<NotificationChannel?> INotificationChannelStore.GetByIdAsync(string tenantId, string id, CancellationToken cancellationToken)
+    Task<NotificationChannel?> INotificationChannelStore.GetByIdAsync(string tenantId, string id, CancellationToken cancellationToken) =>
+        GetChannelAsync(c => c.TenantId == tenantId && c.Id == id, cancellationToken);
+
+    /// <summary>The first channel matching <paramref name="match"/>, its settings decrypted; null when none does.</summary>
+    private async Task<NotificationChannel?> GetChannelAsync(System.Linq.Expressions.Expression<Func<ChannelEntity, bool>> match, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var entity = await db.Set<ChannelEntity>().AsNoTracking().FirstOrDefaultAsync(c => c.TenantId == tenantId && c.Id == id, cancellationToken);
+        var entity = await db.Set<ChannelEntity>().AsNoTracking().FirstOrDefaultAsync(match, cancellationToken);
         return entity is null ? null : ChannelSettings.Of(Open(entity)).ToChannel(entity);
     }
 
