@@ -165,9 +165,10 @@ public sealed partial class DuckDbTelemetryStore : IAlertSignalReader
                 // that record no such spans. An instance with both is counted from its spans only, so no wait counts twice.
                 var waitSpans = $"{Span}, duration_ns / 1e6 AS value FROM spans WHERE {Window} AND {ConnectionWaitPredicate}{filters}";
                 return $"""
-                    {waitSpans}
+                    WITH waits AS ({waitSpans})
+                    SELECT * FROM waits
                     UNION ALL
-                    SELECT * FROM ({ConnectionWaitMetric(query, parameters)}) h WHERE h.inst NOT IN (SELECT inst FROM ({waitSpans}))
+                    SELECT * FROM ({ConnectionWaitMetric(query, parameters)}) h WHERE h.inst NOT IN (SELECT inst FROM waits)
                     """;
             case AlertSignal.ExternalDelay:
                 return $"""
