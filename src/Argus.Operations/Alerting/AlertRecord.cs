@@ -106,10 +106,11 @@ public interface IAlertStore
     Task SaveAlertAsync(AlertRecord alert, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Links the stored alert to its incident, changing nothing else (its state may have moved on while the report was
-    /// written). A link, once made, is kept by later saves of a copy read before it.
+    /// Changes the stored alert as <paramref name="update"/> says, reading and writing under one write lock, so that a
+    /// copy read earlier (whose state may have moved on since) is never written back. <paramref name="update"/>
+    /// returns null to leave the alert as it is; nothing happens when there is no such alert.
     /// </summary>
-    Task LinkIncidentAsync(string tenantId, string alertId, string incidentId, CancellationToken cancellationToken);
+    Task UpdateAlertAsync(string tenantId, string alertId, Func<AlertRecord, AlertRecord?> update, CancellationToken cancellationToken);
 
     /// <summary>One alert of a tenant.</summary>
     Task<AlertRecord?> GetAlertAsync(string tenantId, string alertId, CancellationToken cancellationToken);
@@ -129,3 +130,34 @@ public interface IAlertStore
 
 /// <summary>A rule whose condition holds but has not yet held for its pending time.</summary>
 public sealed record PendingRule(string TenantId, string RuleId, DateTimeOffset Since);
+
+/// <summary>Changes to one stored alert, each through <see cref="IAlertStore.UpdateAlertAsync"/>.</summary>
+public static class AlertStoreExtensions
+{
+    /// <summary>
+    /// Links the stored alert to its incident, changing nothing else (its state may have moved on while the report was
+    /// written). A link, once made, is kept by later saves of a copy read before it.
+    /// </summary>
+    public static Task LinkIncidentAsync(this IAlertStore store, string tenantId, string alertId, string incidentId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return store.UpdateAlertAsync(tenantId, alertId, stored => stored with { IncidentId = incidentId }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Records that the resolution notice of <paramref name="resolved"/> was handed to the channels. Only the stored
+    /// alert still in that resolution is changed: an alert that fired again under the same id keeps its new state.
+    /// </summary>
+    public static Task ClearResolutionNoticeAsync(this IAlertStore store, AlertRecord resolved, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(resolved);
+        return store.UpdateAlertAsync(
+            resolved.TenantId,
+            resolved.Id,
+            stored => stored is { State: AlertState.Resolved, ResolutionNoticePending: true } && stored.ResolvedAt == resolved.ResolvedAt
+                ? stored with { ResolutionNoticePending = null }
+                : null,
+            cancellationToken);
+    }
+}

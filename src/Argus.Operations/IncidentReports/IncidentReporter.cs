@@ -132,10 +132,7 @@ public sealed partial class IncidentReporter(
             cancellationToken);
 
         // Handed to the channels (whose deliveries survive a restart): the notice is no longer owed.
-        if (await alerts.GetAlertAsync(alert.TenantId, alert.Id, cancellationToken) is { ResolutionNoticePending: true } stored)
-        {
-            await alerts.SaveAlertAsync(stored with { ResolutionNoticePending = null }, cancellationToken);
-        }
+        await alerts.ClearResolutionNoticeAsync(alert, cancellationToken);
     }
 
     private async Task<(IReadOnlyList<SpanRecord> Spans, IReadOnlyList<LogRecord> Logs)> ReadTransactionAsync(

@@ -171,13 +171,15 @@ internal sealed class EfAlertStore(IDbContextFactory<ControlPlaneDbContext> fact
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public async Task LinkIncidentAsync(string tenantId, string alertId, string incidentId, CancellationToken cancellationToken)
+    public async Task UpdateAlertAsync(string tenantId, string alertId, Func<AlertRecord, AlertRecord?> update, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(update);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (await db.Set<AlertEntity>().FirstOrDefaultAsync(a => a.TenantId == tenantId && a.Id == alertId, cancellationToken) is { } row)
+        if (await db.Set<AlertEntity>().FirstOrDefaultAsync(a => a.TenantId == tenantId && a.Id == alertId, cancellationToken) is { } row
+            && update(ToAlert(row)) is { } changed)
         {
-            Write(row, ToAlert(row) with { IncidentId = incidentId });
+            Write(row, changed);
             await db.SaveChangesAsync(cancellationToken);
         }
 

@@ -7,7 +7,8 @@ namespace Argus.IntegrationTests.Alerting;
 /// <summary>
 /// The control-plane alert store keeps an alert's incident link against the evaluator's saves of copies it read before
 /// the report was linked, and linking changes nothing else (an alert that resolved meanwhile stays resolved). Without
-/// that, an alert would lose its incident, and the next start would write its report a second time.
+/// that, an alert would lose its incident, and the next start would write its report a second time. Recording a
+/// resolution notice as sent likewise changes only the resolution it was for.
 /// </summary>
 public sealed class AlertIncidentLinkTests
 {
@@ -45,6 +46,39 @@ public sealed class AlertIncidentLinkTests
         Assert.Equal(("inc_4567", AlertState.Resolved), (resolved!.IncidentId, resolved.State));
         var api = await server.GetJsonAsync($"api/alerts/{second.Id}");
         Assert.Equal(("resolved", "inc_4567"), (api.GetProperty("state").GetString(), api.GetProperty("incidentId").GetString()));
+    }
+
+    [Fact]
+    public async Task A_sent_notice_clears_only_the_resolution_it_was_for()
+    {
+        await using var server = await ArgusTestServer.StartAsync();
+        var store = server.Services.GetRequiredService<IAlertStore>();
+        const string tenant = Argus.Server.Tenancy.TenantBootstrap.DefaultTenantId;
+        var now = DateTimeOffset.UtcNow;
+
+        // An external alert keeps its id across firings: it resolved (notice owed), and fired again before the report
+        // worker recorded the notice as sent.
+        var resolved = new AlertRecord
+        {
+            Id = "alert_am_0123", TenantId = tenant, RuleName = "HighLatency", Kind = "external", Condition = "alertmanager",
+            State = AlertState.Resolved, StartsAt = now, LastSeenAt = now, ResolvedAt = now.AddMinutes(1), Occurrences = 1,
+            ResolutionNoticePending = true,
+        };
+        await store.SaveAlertAsync(resolved, default);
+        var refired = resolved with { State = AlertState.Firing, StartsAt = now.AddMinutes(2), ResolvedAt = null, ResolutionNoticePending = null };
+        await store.SaveAlertAsync(refired, default);
+
+        await store.ClearResolutionNoticeAsync(resolved, default);
+        var stored = await store.GetAlertAsync(tenant, resolved.Id, default);
+        Assert.Equal((AlertState.Firing, now.AddMinutes(2).ToUnixTimeMilliseconds()), (stored!.State, stored.StartsAt.ToUnixTimeMilliseconds()));
+
+        // It resolved a second time: the first notice does not clear the second one's debt; the second's does.
+        var second = refired with { State = AlertState.Resolved, ResolvedAt = now.AddMinutes(3), ResolutionNoticePending = true };
+        await store.SaveAlertAsync(second, default);
+        await store.ClearResolutionNoticeAsync(resolved, default);
+        Assert.True((await store.GetAlertAsync(tenant, resolved.Id, default))!.ResolutionNoticePending);
+        await store.ClearResolutionNoticeAsync(second, default);
+        Assert.Null((await store.GetAlertAsync(tenant, resolved.Id, default))!.ResolutionNoticePending);
     }
 
     private static async Task<List<string>> UnfinishedFiringsAsync(IAlertStore store, string tenant) =>

@@ -308,9 +308,13 @@ public sealed class AlertEvaluatorServiceTests
         public Task<DateTimeOffset?> GetLastReportedAsync(string tenantId, string ruleId, CancellationToken cancellationToken) =>
             Task.FromResult(Alerts.Values.Where(a => a.RuleId == ruleId && a.Suppressed is null).Select(a => (DateTimeOffset?)a.StartsAt).Max());
 
-        public Task LinkIncidentAsync(string tenantId, string alertId, string incidentId, CancellationToken cancellationToken)
+        public Task UpdateAlertAsync(string tenantId, string alertId, Func<AlertRecord, AlertRecord?> update, CancellationToken cancellationToken)
         {
-            Alerts[alertId] = Alerts[alertId] with { IncidentId = incidentId };
+            if (Alerts.TryGetValue(alertId, out var stored) && update(stored) is { } changed)
+            {
+                Alerts[alertId] = changed;
+            }
+
             return Task.CompletedTask;
         }
 
