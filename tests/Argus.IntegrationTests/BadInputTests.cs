@@ -109,7 +109,7 @@ public sealed class BadInputTests
         Assert.Equal<string[]>(["attrs", "gzipped", "intact"], names);
         var attrs = services.GetProperty("services").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "attrs");
         Assert.Equal(1, attrs.GetProperty("spanCount").GetInt64());
-        Assert.NotEmpty((await server.GetJsonAsync($"api/traces/{traceId}")).GetProperty("roots").EnumerateArray());
+        Assert.NotEmpty((await server.GetJsonAsync($"api/traces/{traceId}")).GetProperty("spans").EnumerateArray());
     }
 
     [Fact]

@@ -94,9 +94,12 @@ public sealed class OtlpExporterTests
         var t = trace!.Value;
         Assert.Equal(traceId, t.GetProperty("traceId").GetString());
         Assert.Equal(310, t.GetProperty("durationMs").GetDouble(), 1);
-        var root = Assert.Single(t.GetProperty("roots").EnumerateArray());
+        var spans = t.GetProperty("spans").EnumerateArray().ToList();
+        var root = Assert.Single(spans, s => s.GetProperty("depth").GetInt32() == 0);
         Assert.Equal("GET /api/cart/{id}", root.GetProperty("name").GetString());
-        Assert.Equal(2, root.GetProperty("children").GetArrayLength());
+        Assert.Equal(0, root.GetProperty("index").GetInt32());
+        Assert.Equal(2, root.GetProperty("childCount").GetInt32());
+        Assert.All(spans.Skip(1), s => Assert.Equal(0, s.GetProperty("parentIndex").GetInt32()));
 
         var sql = Assert.Single(t.GetProperty("sql").EnumerateArray());
         Assert.Equal("SELECT * FROM carts WHERE id = 42", sql.GetProperty("statement").GetString());

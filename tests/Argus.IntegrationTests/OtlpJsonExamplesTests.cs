@@ -35,7 +35,7 @@ public sealed class OtlpJsonExamplesTests
             },
             e => e.ValueKind == JsonValueKind.Object,
             "the example trace");
-        var span = Assert.Single(trace.GetProperty("roots").EnumerateArray());
+        var span = Assert.Single(trace.GetProperty("spans").EnumerateArray());
         Assert.Equal("I'm a server span", span.GetProperty("name").GetString());
         Assert.Equal("SERVER", span.GetProperty("kind").GetString());
         Assert.Equal("eee19b7ec3c1b174", span.GetProperty("spanId").GetString());

@@ -39,7 +39,7 @@ public sealed class RestartTests
         var services = await second.GetJsonAsync("api/services?from=" + now.AddMinutes(-1).ToUnixTimeMilliseconds());
         var restarted = Assert.Single(services.GetProperty("services").EnumerateArray());
         Assert.Equal(2_000, restarted.GetProperty("spanCount").GetInt64());
-        Assert.NotEmpty((await second.GetJsonAsync($"api/traces/{traceIds[^1]}")).GetProperty("roots").EnumerateArray());
+        Assert.NotEmpty((await second.GetJsonAsync($"api/traces/{traceIds[^1]}")).GetProperty("spans").EnumerateArray());
         var logs = await second.GetJsonAsync("api/logs?service=restarted&from=" + now.AddMinutes(-1).ToUnixTimeMilliseconds());
         Assert.Equal("before restart", Assert.Single(logs.GetProperty("logs").EnumerateArray()).GetProperty("body").GetString());
 

@@ -64,7 +64,7 @@ public sealed class TenancyTests
 
         // And tenant A still sees its own.
         Assert.Single((await server.GetJsonAsync("api/sql")).GetProperty("statements").EnumerateArray());
-        Assert.NotEmpty((await server.GetJsonAsync($"api/traces/{traceId}")).GetProperty("roots").EnumerateArray());
+        Assert.NotEmpty((await server.GetJsonAsync($"api/traces/{traceId}")).GetProperty("spans").EnumerateArray());
     }
 
     [Fact]

@@ -53,7 +53,9 @@ public static class TransactionProfileBuilder
             throw new ArgumentException(string.Join(" ", problems), nameof(options));
         }
 
-        var (ordered, depths) = TreeOrder(spans);
+        var tree = TraceTree.Build(spans);
+        var ordered = tree.Spans;
+        var depths = tree.Depths;
         var root = ordered[0];
         var durationMs = Ms(root.DurationNano);
         if (durationMs <= 0)
@@ -185,78 +187,6 @@ public static class TransactionProfileBuilder
         return Attribute(span, PoolNameAttribute) is not null
             && (letters.Contains("wait", StringComparison.Ordinal) || letters.Contains("acquire", StringComparison.Ordinal)
                 || letters.Contains("checkout", StringComparison.Ordinal));
-    }
-
-    /// <summary>Depth-first order from the root, children by start time; returns the spans and their depths.</summary>
-    private static (List<SpanRecord> Ordered, List<int> Depths) TreeOrder(IReadOnlyList<SpanRecord> input)
-    {
-        // Duplicated deliveries of one span count once; the order of the input must not matter, so sort first.
-        var spans = input
-            .DistinctBy(s => s.SpanId)
-            .OrderBy(s => s.StartTimeUnixNano).ThenByDescending(s => s.DurationNano).ThenBy(s => s.SpanId.Value)
-            .ToList();
-        var ids = spans.Select(s => s.SpanId).ToHashSet();
-        var children = new Dictionary<SpanId, List<SpanRecord>>();
-        var roots = new List<SpanRecord>();
-        foreach (var span in spans)
-        {
-            if (span.ParentSpanId.IsEmpty || !ids.Contains(span.ParentSpanId) || span.ParentSpanId == span.SpanId)
-            {
-                roots.Add(span);
-            }
-            else
-            {
-                if (!children.TryGetValue(span.ParentSpanId, out var list))
-                {
-                    children[span.ParentSpanId] = list = [];
-                }
-
-                list.Add(span); // spans are in start order, so each list is too
-            }
-        }
-
-        var ordered = new List<SpanRecord>(spans.Count);
-        var depths = new List<int>(spans.Count);
-        var visited = new HashSet<SpanId>();
-        var stack = new Stack<(SpanRecord Span, int Depth)>();
-        void Walk(SpanRecord start)
-        {
-            stack.Push((start, 0));
-            while (stack.Count > 0)
-            {
-                var (span, depth) = stack.Pop();
-                if (!visited.Add(span.SpanId))
-                {
-                    continue;
-                }
-
-                ordered.Add(span);
-                depths.Add(depth);
-                if (children.TryGetValue(span.SpanId, out var kids))
-                {
-                    for (var k = kids.Count - 1; k >= 0; k--)
-                    {
-                        stack.Push((kids[k], depth + 1));
-                    }
-                }
-            }
-        }
-
-        foreach (var r in roots)
-        {
-            Walk(r);
-        }
-
-        // Spans whose parents form a cycle are unreachable from any root; keep them, in start order.
-        foreach (var span in spans)
-        {
-            if (!visited.Contains(span.SpanId))
-            {
-                Walk(span);
-            }
-        }
-
-        return (ordered, depths);
     }
 
     private static string Endpoint(SpanRecord root)

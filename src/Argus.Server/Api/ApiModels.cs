@@ -16,9 +16,16 @@ internal sealed record AttributeDto(string Key, string Value);
 
 internal sealed record SpanEventDto(string Name, DateTimeOffset Time, IReadOnlyList<AttributeDto> Attributes);
 
-/// <summary>A span in a trace tree; <see cref="Index"/> is its position in start order (the profile index).</summary>
-internal sealed record SpanNode(
+/// <summary>
+/// A span of a trace, in display order (depth first, children by start time). The tree is given by
+/// <see cref="Depth"/> and <see cref="ParentIndex"/> rather than by nesting, so no serializer depth limit can cut it.
+/// <see cref="Index"/> is the span's position in the list; the profile's step number is <c>Index + 1</c>.
+/// </summary>
+internal sealed record TraceSpan(
     int Index,
+    int Depth,
+    int? ParentIndex,
+    int ChildCount,
     string SpanId,
     string? ParentSpanId,
     string Service,
@@ -42,8 +49,7 @@ internal sealed record SpanNode(
     string? ExceptionMessage,
     IReadOnlyList<AttributeDto> Attributes,
     IReadOnlyList<AttributeDto> ResourceAttributes,
-    IReadOnlyList<SpanEventDto> Events,
-    IReadOnlyList<SpanNode> Children);
+    IReadOnlyList<SpanEventDto> Events);
 
 internal sealed record SqlCall(int Index, string SpanId, string Service, string? DbSystem, string? DbName, string Statement, string NormalizedStatement, string Crud, IReadOnlyList<string> Tables, double DurationMs, double SharePercent, bool IsError);
 
@@ -57,7 +63,8 @@ internal sealed record TraceResponse(
     double DurationMs,
     int SpanCount,
     IReadOnlyList<string> Services,
-    IReadOnlyList<SpanNode> Roots,
+    int OmittedSpanCount,
+    IReadOnlyList<TraceSpan> Spans,
     IReadOnlyList<SqlCall> Sql,
     IReadOnlyList<ExternalCall> ExternalCalls,
     IReadOnlyList<ExceptionInfo> Exceptions);

@@ -64,7 +64,10 @@ internal sealed class QueryParameters(TimeProvider time)
         return step;
     }
 
-    public int Limit(string? value, int defaultValue, int max)
+    public int Limit(string? value, int defaultValue, int max) => Limit("limit", value, defaultValue, max);
+
+    /// <summary>A whole number from 1 to <paramref name="max"/> in the parameter <paramref name="name"/>.</summary>
+    public int Limit(string name, string? value, int defaultValue, int max)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
@@ -73,7 +76,7 @@ internal sealed class QueryParameters(TimeProvider time)
 
         if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var limit) || limit < 1 || limit > max)
         {
-            Add("limit", $"'limit' must be a whole number from 1 to {max}.");
+            Add(name, $"'{name}' must be a whole number from 1 to {max}.");
             return defaultValue;
         }
 

@@ -92,14 +92,18 @@ internal static class TelemetryApi
     }
 
     private static async Task<Results<Ok<TraceResponse>, NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails>, ValidationProblem>> GetTraceAsync(
-        string traceId, ClaimsPrincipal user, ITelemetryReader reader, CancellationToken ct)
+        string traceId, string? maxSpans, ClaimsPrincipal user, ITelemetryReader reader, TimeProvider time, CancellationToken ct)
     {
+        var q = new QueryParameters(time);
         if (!TraceId.TryParse(traceId, out var id))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["traceId"] = ["A trace id is 32 hexadecimal characters."],
-            });
+            q.Add("traceId", "A trace id is 32 hexadecimal characters.");
+        }
+
+        var shown = q.Limit("maxSpans", maxSpans, TraceView.DefaultMaxSpans, TraceView.MaxMaxSpans);
+        if (!q.IsValid)
+        {
+            return TypedResults.ValidationProblem(q.Errors);
         }
 
         var spans = await reader.GetTraceAsync(user.Tenant(), id, ct);
@@ -113,7 +117,7 @@ internal static class TelemetryApi
             });
         }
 
-        return TypedResults.Ok(TraceView.Build(id, spans));
+        return TypedResults.Ok(TraceView.Build(id, spans, shown));
     }
 
     private static async Task<Results<Ok<SqlResponse>, ValidationProblem>> GetSqlAsync(

@@ -1,55 +1,41 @@
+using Argus.Analysis.Profiles;
 using Argus.Analysis.Sql;
 using Argus.Core;
 using Argus.Core.Telemetry;
 
 namespace Argus.Server.Api;
 
-/// <summary>Turns a trace's spans into the API's tree with the SQL, external calls and exceptions pulled out.</summary>
+/// <summary>Turns a trace's spans into the API's flat tree with the SQL, external calls and exceptions pulled out.</summary>
 internal static class TraceView
 {
-    public static TraceResponse Build(TraceId traceId, IReadOnlyList<SpanRecord> spans)
+    /// <summary>The most spans one answer lists unless the caller asks for fewer or more (<c>maxSpans</c>).</summary>
+    public const int DefaultMaxSpans = 10_000;
+
+    /// <summary>The most spans one answer may list.</summary>
+    public const int MaxMaxSpans = 100_000;
+
+    /// <summary>
+    /// Builds the answer for <paramref name="spans"/>, listing the first <paramref name="maxSpans"/> in display order;
+    /// the SQL, external calls and exceptions are taken from the listed spans and refer to them by index.
+    /// </summary>
+    public static TraceResponse Build(TraceId traceId, IReadOnlyList<SpanRecord> spans, int maxSpans = DefaultMaxSpans)
     {
-        // Profile order: start time, then the parent before its children when they start together.
-        var ordered = spans.OrderBy(s => s.StartTimeUnixNano).ThenBy(s => s.ParentSpanId.IsEmpty ? 0 : 1).ToList();
-        var start = ordered.Min(s => s.StartTimeUnixNano);
-        var end = ordered.Max(s => s.EndTimeUnixNano);
+        var tree = TraceTree.Build(spans);
+        var all = tree.Spans;
+        var start = all.Min(s => s.StartTimeUnixNano);
+        var end = all.Max(s => s.EndTimeUnixNano);
         var totalNs = Math.Max(1, end - start);
+        var shown = Math.Min(all.Count, maxSpans);
 
-        var index = new Dictionary<SpanId, int>(ordered.Count);
-        for (var i = 0; i < ordered.Count; i++)
+        var list = new List<TraceSpan>(shown);
+        for (var i = 0; i < shown; i++)
         {
-            index.TryAdd(ordered[i].SpanId, i);
-        }
-
-        var children = new Dictionary<SpanId, List<SpanRecord>>();
-        var roots = new List<SpanRecord>();
-        foreach (var span in ordered)
-        {
-            // A span whose parent is missing (not yet arrived, or from another system) is shown as a root.
-            if (span.ParentSpanId.IsEmpty || !index.ContainsKey(span.ParentSpanId) || span.ParentSpanId == span.SpanId)
-            {
-                roots.Add(span);
-            }
-            else
-            {
-                if (!children.TryGetValue(span.ParentSpanId, out var list))
-                {
-                    children[span.ParentSpanId] = list = [];
-                }
-
-                list.Add(span);
-            }
-        }
-
-        var visited = new HashSet<SpanId>();
-        SpanNode ToNode(SpanRecord s)
-        {
-            visited.Add(s.SpanId);
-            var kids = children.TryGetValue(s.SpanId, out var list)
-                ? list.Where(c => !visited.Contains(c.SpanId)).Select(ToNode).ToList()
-                : [];
-            return new SpanNode(
-                index[s.SpanId],
+            var s = all[i];
+            list.Add(new TraceSpan(
+                i,
+                tree.Depths[i],
+                tree.ParentIndexes[i] is >= 0 and var p ? p : null,
+                tree.ChildCounts[i],
                 s.SpanId.ToString(),
                 s.ParentSpanId.IsEmpty ? null : s.ParentSpanId.ToString(),
                 s.ServiceName,
@@ -73,18 +59,15 @@ internal static class TraceView
                 s.ExceptionMessage,
                 Attributes(s.Attributes),
                 Attributes(s.ResourceAttributes),
-                [.. s.Events.Select(e => new SpanEventDto(e.Name, TimeRange.FromUnixNanoToTime(e.TimeUnixNano), Attributes(e.Attributes)))],
-                kids);
+                [.. s.Events.Select(e => new SpanEventDto(e.Name, TimeRange.FromUnixNanoToTime(e.TimeUnixNano), Attributes(e.Attributes)))]));
         }
-
-        var rootNodes = roots.Select(ToNode).ToList();
 
         var sql = new List<SqlCall>();
         var external = new List<ExternalCall>();
         var exceptions = new List<ExceptionInfo>();
-        for (var i = 0; i < ordered.Count; i++)
+        for (var i = 0; i < shown; i++)
         {
-            var s = ordered[i];
+            var s = all[i];
             if (s.DbStatement is { Length: > 0 } statement)
             {
                 var shape = SqlNormalizer.Analyze(statement);
@@ -118,9 +101,10 @@ internal static class TraceView
             traceId.ToString(),
             TimeRange.FromUnixNanoToTime(start),
             Ms(end - start),
-            ordered.Count,
-            [.. ordered.Select(s => s.ServiceName).Distinct(StringComparer.Ordinal)],
-            rootNodes,
+            all.Count,
+            [.. all.Select(s => s.ServiceName).Distinct(StringComparer.Ordinal)],
+            all.Count - shown,
+            list,
             sql,
             external,
             exceptions);
