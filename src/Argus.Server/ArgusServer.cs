@@ -81,6 +81,7 @@ public static class ArgusServer
         app.UseListenerRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRequestBodyLimits();
 
         app.MapGet("/health", () => TypedResults.Ok(new HealthResponse("ready", typeof(ArgusServer).Assembly.GetName().Version?.ToString() ?? "0")))
             .OnListener(ListenerKind.Api)

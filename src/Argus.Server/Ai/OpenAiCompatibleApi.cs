@@ -26,7 +26,7 @@ internal static class OpenAiCompatibleApi
 
     public static IEndpointRouteBuilder MapOpenAiCompatibleApi(this IEndpointRouteBuilder app)
     {
-        var v1 = app.MapGroup("/v1").OnListener(ListenerKind.Api).RequireAuthorization(ArgusPolicies.Authenticated);
+        var v1 = app.MapGroup("/v1").OnListener(ListenerKind.Api).RequireAuthorization(ArgusPolicies.Authenticated).WithOwnBodyLimit();
         v1.MapPost("/chat/completions", ChatCompletionsAsync);
         v1.MapGet("/models", ModelsAsync);
         return app;

@@ -15,7 +15,6 @@ namespace Argus.Server.Ai;
 /// </summary>
 internal static partial class ProvidersApi
 {
-    private const int MaxBodyBytes = 256 * 1024;
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
     private static partial Regex NamePattern();
@@ -174,11 +173,7 @@ internal static partial class ProvidersApi
 
     private static async Task<(ProviderWriteRequest? Body, IResult? Error)> ReadAsync(HttpContext context, CancellationToken ct)
     {
-        if (!RequestBodyLimit.Apply(context, MaxBodyBytes))
-        {
-            return (null, RequestBodyLimit.TooLarge(MaxBodyBytes));
-        }
-
+        // The body limit is the API's (Argus:Api:MaxRequestBodyBytes), applied while reading by RequestBodyLimits.
         try
         {
             var body = await JsonSerializer.DeserializeAsync(context.Request.Body, ArgusJsonContext.Default.ProviderWriteRequest, ct);
@@ -187,10 +182,6 @@ internal static partial class ProvidersApi
         catch (JsonException ex)
         {
             return (null, Invalid(new() { ["body"] = [$"the body is not a valid provider: {ex.Message}"] }));
-        }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return (null, RequestBodyLimit.TooLarge(MaxBodyBytes));
         }
     }
 

@@ -33,7 +33,7 @@ internal static partial class RolesApi
         roles.MapPut("/{code}", UpdateAsync).RequireAuthorization(ArgusPolicies.Admin);
         roles.MapGet("/{code}/versions", VersionsAsync).RequireAuthorization(ArgusPolicies.Read);
         roles.MapPost("/{code}/labels/{label}", SetLabelAsync).RequireAuthorization(ArgusPolicies.Admin);
-        roles.MapPost("/{code}/chat", ChatAsync).RequireAuthorization(ArgusPolicies.Authenticated);
+        roles.MapPost("/{code}/chat", ChatAsync).RequireAuthorization(ArgusPolicies.Authenticated).WithOwnBodyLimit();
         api.MapProvidersApi();
         api.MapGet("/llm/calls", CallsAsync).RequireAuthorization(ArgusPolicies.Read);
         api.MapGet("/llm/usage", UsageAsync).RequireAuthorization(ArgusPolicies.Read);

@@ -3,8 +3,10 @@ using System.Text.Json;
 using Argus.Operations.Alerting;
 using Argus.Operations.IncidentReports;
 using Argus.Server.Api;
+using Argus.Server.Configuration;
 using Argus.Server.Tenancy;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace Argus.Server.Alerting;
 
@@ -34,7 +36,8 @@ internal static class IncidentsApi
             TypedResults.Ok(await store.GetSettingsAsync(user.Tenant(), ct))).RequireAuthorization(ArgusPolicies.Read);
         incidents.MapPut("/settings", PutSettingsAsync).RequireAuthorization(ArgusPolicies.Admin);
         incidents.MapGet("/{id}", GetAsync).RequireAuthorization(ArgusPolicies.Read);
-        api.MapPost("/integrations/alertmanager", AlertmanagerAsync).RequireAuthorization(ArgusPolicies.Ingest);
+        api.MapPost("/integrations/alertmanager", AlertmanagerAsync).RequireAuthorization(ArgusPolicies.Ingest)
+            .WithBodyLimit(sp => sp.GetRequiredService<IOptions<ArgusOptions>>().Value.Api.MaxIntegrationBodyBytes, "Argus:Api:MaxIntegrationBodyBytes");
         return api;
     }
 

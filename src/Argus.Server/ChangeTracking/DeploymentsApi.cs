@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Argus.Operations.ChangeTracking;
 using Argus.Server.Api;
+using Argus.Server.Configuration;
 using Argus.Server.Tenancy;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -40,7 +41,6 @@ internal static partial class DeploymentsApi
     private const int MaxBodyBytes = 64 * 1024;
 
     /// <summary>GitHub's payloads can be large (the repository object); beyond this the receiver answers 413.</summary>
-    private const int MaxWebhookBytes = 1024 * 1024;
 
     public static RouteGroupBuilder MapDeploymentsApi(this RouteGroupBuilder api)
     {
@@ -56,7 +56,8 @@ internal static partial class DeploymentsApi
         group.MapPost("/{id}/checks/{offset}/run", RunCheckAsync).RequireAuthorization(ArgusPolicies.Admin);
         group.MapGet("/{id}/checks/{offset}", GetCheckAsync).RequireAuthorization(ArgusPolicies.Read);
         group.MapGet("/{id}/checks/{offset}/charts/{chart}", ChartAsync).RequireAuthorization(ArgusPolicies.Read);
-        api.MapPost("/webhooks/github", GitHubAsync).AllowAnonymous();
+        api.MapPost("/webhooks/github", GitHubAsync).AllowAnonymous()
+            .WithBodyLimit(sp => sp.GetRequiredService<IOptions<ArgusOptions>>().Value.Api.MaxIntegrationBodyBytes, "Argus:Api:MaxIntegrationBodyBytes");
         return api;
     }
 
@@ -203,20 +204,17 @@ internal static partial class DeploymentsApi
             return TypedResults.Problem("The GitHub receiver is off: set Argus:ChangeTracking:GitHubSecret.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
         }
 
-        if (request.ContentLength > MaxWebhookBytes)
+        // An unsigned request is refused before its body is read; the body itself is bounded by the integration limit.
+        var signature = request.Headers["X-Hub-Signature-256"].ToString();
+        if (!signature.StartsWith("sha256=", StringComparison.Ordinal))
         {
-            return TypedResults.Problem($"The body is larger than {MaxWebhookBytes} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge);
+            LogBadSignature(logger, request.HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+            return TypedResults.Problem("X-Hub-Signature-256 is missing or does not match the body.", statusCode: StatusCodes.Status401Unauthorized, title: "Bad signature");
         }
 
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, ct);
         var bytes = buffer.ToArray();
-        if (bytes.Length > MaxWebhookBytes)
-        {
-            return TypedResults.Problem($"The body is larger than {MaxWebhookBytes} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge);
-        }
-
-        var signature = request.Headers["X-Hub-Signature-256"].ToString();
         var expected = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(o.GitHubSecret), bytes));
         if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(signature), Encoding.ASCII.GetBytes(expected)))
         {

@@ -23,6 +23,9 @@ public sealed class ArgusOptions
     public IngestOptions Ingest { get; set; } = new();
 
     public StorageOptions Storage { get; set; } = new();
+
+    /// <summary>Limits of the HTTP API (<c>Argus:Api</c>).</summary>
+    public ApiOptions Api { get; set; } = new();
 }
 
 /// <summary>The embedded telemetry store's resources.</summary>
@@ -74,4 +77,17 @@ public sealed class IngestOptions
 
     /// <summary>Retry-After, in seconds, sent with 429/503 when the queue is full. Default 2.</summary>
     public int RetryAfterSeconds { get; set; } = 2;
+}
+
+/// <summary>
+/// Request body limits of the API listener, counted while the body is read (chunked bodies included). OTLP has its own
+/// (<c>Argus:Ingest:MaxRequestBodyBytes</c>), and so do chat calls (<c>Argus:Ai:MaxRequestBodyBytes</c>).
+/// </summary>
+public sealed class ApiOptions
+{
+    /// <summary>Every JSON route of <c>/api</c> unless it has a limit of its own. Default 1 MiB.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Incoming integrations: Prometheus Alertmanager's webhook and the GitHub deployment webhook. Default 4 MiB.</summary>
+    public long MaxIntegrationBodyBytes { get; set; } = 4 * 1024 * 1024;
 }

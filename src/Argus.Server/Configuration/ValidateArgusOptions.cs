@@ -49,6 +49,16 @@ internal sealed class ValidateArgusOptions : IValidateOptions<ArgusOptions>
             errors.Add("Argus:Storage:MemoryLimitMegabytes and Argus:Storage:Threads must be 0 or more.");
         }
 
+        if (options.Api.MaxRequestBodyBytes is < 1024 or > 1024L * 1024 * 1024)
+        {
+            errors.Add($"Argus:Api:MaxRequestBodyBytes must be from 1024 to 1073741824 (1 GiB) (it is {options.Api.MaxRequestBodyBytes}).");
+        }
+
+        if (options.Api.MaxIntegrationBodyBytes is < 1024 or > 1024L * 1024 * 1024)
+        {
+            errors.Add($"Argus:Api:MaxIntegrationBodyBytes must be from 1024 to 1073741824 (1 GiB) (it is {options.Api.MaxIntegrationBodyBytes}).");
+        }
+
         var ingest = options.Ingest;
         if (ingest.QueueCapacityRecords < 1)
         {

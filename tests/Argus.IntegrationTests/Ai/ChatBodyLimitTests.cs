@@ -11,25 +11,6 @@ public sealed class ChatBodyLimitTests
 {
     private const int Limit = 4096;
 
-    // Content without a known length: HttpClient sends it chunked.
-    private sealed class ChunkedContent(byte[] bytes) : HttpContent
-    {
-        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
-        {
-            for (var offset = 0; offset < bytes.Length; offset += 1024)
-            {
-                await stream.WriteAsync(bytes.AsMemory(offset, Math.Min(1024, bytes.Length - offset)));
-                await stream.FlushAsync();
-            }
-        }
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = -1;
-            return false;
-        }
-    }
-
     private static byte[] Body(string path, int contentChars) => Encoding.UTF8.GetBytes(JsonSerializer.Serialize(path.StartsWith("v1", StringComparison.Ordinal)
         ? (object)new { model = "role:limit-test", messages = new[] { new { role = "user", content = new string('x', contentChars) } } }
         : new { messages = new[] { new { role = "user", content = new string('x', contentChars) } } }));
