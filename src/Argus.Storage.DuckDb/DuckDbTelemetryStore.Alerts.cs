@@ -11,11 +11,15 @@ namespace Argus.Storage.DuckDb;
 // occurrence. Every filter is a constant fragment; user input travels as parameters only.
 public sealed partial class DuckDbTelemetryStore : IAlertSignalReader
 {
-    // The names the transaction profile (Argus.Analysis TransactionProfileBuilder) reads as connection-pool waits:
-    // the span name's letters, lower-cased, contain one of these words.
+    // What the transaction profile (Argus.Analysis TransactionProfileBuilder) reads as a connection-pool wait: the span
+    // name's letters, lower-cased, contain one of the wait words; or the span carries the pool's name
+    // (db.client.connection.pool.name) and its name says wait, acquire or checkout.
     private const string ConnectionWaitPredicate = """
-        (lower(name) LIKE '%connection%' AND regexp_matches(regexp_replace(lower(name), '[^a-z]', '', 'g'),
+        ((lower(name) LIKE '%connection%' AND regexp_matches(regexp_replace(lower(name), '[^a-z]', '', 'g'),
             'getconnection|connectionacquire|acquireconnection|connectionwait|waitforconnection|connectioncheckout'))
+         OR (attr_keys LIKE '%db.client.connection.pool.name%'
+            AND list_contains(string_split(attr_keys, chr(31)), 'db.client.connection.pool.name')
+            AND regexp_matches(regexp_replace(lower(name), '[^a-z]', '', 'g'), 'wait|acquire|checkout')))
         """;
 
     private const string DbPredicate = "(db_system IS NOT NULL OR db_statement IS NOT NULL)";

@@ -139,4 +139,29 @@ public sealed class ConnectionWaitSignalTests : IDisposable
         Assert.Equal(trace, result.WorstTraceId);
         Assert.Equal(2500, result.WorstValue);
     }
+
+    [Fact]
+    public async Task Spans_named_by_their_pool_count_as_the_transaction_profile_counts_them()
+    {
+        // The profile reads a span as a connection wait when its name says so, or when it carries the pool's name and its
+        // name says wait, acquire or checkout; the alert must count the same spans.
+        SpanRecord Span(ulong id, string instance, string name, bool pool) => new()
+        {
+            TenantId = "a", TraceId = new TraceId(new UInt128(1, id)), SpanId = new SpanId(id), ServiceName = "orders", ServiceInstanceId = instance,
+            Name = name, Kind = SpanKind.Internal, StartTimeUnixNano = T0 + (2 * Minute), DurationNano = 2_000_000_000,
+            Attributes = pool ? [new("db.client.connection.pool.name", "orders-pool")] : [],
+        };
+        await using var store = Open();
+        await store.WriteAsync([TelemetryBatch.OfSpans([
+            Span(1, "pod-1", "orders-pool wait", pool: true),
+            Span(2, "pod-1", "pool.acquire", pool: true),
+            Span(3, "pod-2", "Pool checkout", pool: true),
+            Span(4, "pod-3", "pool wait", pool: false),       // no pool name: not a connection wait
+            Span(5, "pod-3", "orders-pool query", pool: true), // a pool's span that is no wait
+        ])], default);
+
+        var result = await store.QueryAlertSignalAsync("a", Waits(1000), default);
+
+        Assert.Equal([new InstanceCount("pod-1", 2), new InstanceCount("pod-2", 1)], result.Instances);
+    }
 }

@@ -234,10 +234,10 @@ public sealed partial class ChangeTracker(
         };
     }
 
-    [LoggerMessage(EventId = 5301, Level = LogLevel.Information, Message = "Deployment {Deployment} check {Offset} of tenant {Tenant}: {State} (measured in {Milliseconds} ms, {LateSeconds} s after due)")]
+    [LoggerMessage(EventId = 5501, Level = LogLevel.Information, Message = "Deployment {Deployment} check {Offset} of tenant {Tenant}: {State} (measured in {Milliseconds} ms, {LateSeconds} s after due)")]
     private static partial void LogChecked(ILogger logger, string deployment, string offset, string tenant, string state, double milliseconds, double lateSeconds);
 
-    [LoggerMessage(EventId = 5302, Level = LogLevel.Warning, Message = "Deployment {Deployment} check {Offset} of tenant {Tenant} failed")]
+    [LoggerMessage(EventId = 5502, Level = LogLevel.Warning, Message = "Deployment {Deployment} check {Offset} of tenant {Tenant} failed")]
     private static partial void LogCheckFailed(ILogger logger, string deployment, string offset, string tenant, Exception exception);
 
 }

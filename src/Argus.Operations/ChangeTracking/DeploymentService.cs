@@ -331,6 +331,6 @@ public sealed partial class ChangeCheckService(
         base.Dispose();
     }
 
-    [LoggerMessage(EventId = 5304, Level = LogLevel.Error, Message = "The change-check pass failed")]
+    [LoggerMessage(EventId = 5504, Level = LogLevel.Error, Message = "The change-check pass failed")]
     private static partial void LogPassFailed(ILogger logger, Exception exception);
 }

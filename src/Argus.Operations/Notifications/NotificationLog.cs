@@ -35,6 +35,6 @@ internal static partial class NotificationLog
     [LoggerMessage(EventId = 5309, Level = LogLevel.Information, Message = "{Count} delivery(ies) not finished; they are sent at the next start.")]
     public static partial void DeliveriesKeptForNextStart(ILogger logger, int count);
 
-    [LoggerMessage(EventId = 5310, Level = LogLevel.Error, Message = "Reading the deliveries left from the last run failed; they are tried again at the next start.")]
+    [LoggerMessage(EventId = 5320, Level = LogLevel.Error, Message = "Reading the deliveries left from the last run failed; they are tried again at the next start.")]
     public static partial void ResumeFailed(ILogger logger, Exception exception);
 }

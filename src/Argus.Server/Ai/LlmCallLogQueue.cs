@@ -29,7 +29,8 @@ internal sealed class LlmCallLogQueue : BackgroundService, ILlmCallSink
         _logger = logger;
         _channel = Channel.CreateBounded<LlmCallRecord>(new BoundedChannelOptions(options.Value.CallLogQueueCapacity)
         {
-            FullMode = BoundedChannelFullMode.DropWrite,
+            // Wait, not DropWrite: with DropWrite TryWrite reports success for a record it drops, so nothing would be counted.
+            FullMode = BoundedChannelFullMode.Wait,
             SingleReader = true,
         });
     }

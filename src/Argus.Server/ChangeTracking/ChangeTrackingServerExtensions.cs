@@ -51,6 +51,6 @@ internal static partial class ChangeTrackingServerExtensions
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
-    [LoggerMessage(EventId = 5312, Level = LogLevel.Warning, Message = "Argus:Retention:MaxAge is {Retention}: change tracking's week-before baseline needs at least {Needed}; until then checks compare with the day before only")]
+    [LoggerMessage(EventId = 5512, Level = LogLevel.Warning, Message = "Argus:Retention:MaxAge is {Retention}: change tracking's week-before baseline needs at least {Needed}; until then checks compare with the day before only")]
     private static partial void LogShortRetention(ILogger logger, TimeSpan retention, TimeSpan needed);
 }

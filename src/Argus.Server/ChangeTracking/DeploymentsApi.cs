@@ -342,6 +342,6 @@ internal static partial class DeploymentsApi
     private static ProblemHttpResult NotFound(string id) =>
         TypedResults.Problem($"There is no deployment '{id}'.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
 
-    [LoggerMessage(EventId = 5311, Level = LogLevel.Warning, Message = "GitHub webhook from {Remote} rejected: bad signature")]
+    [LoggerMessage(EventId = 5511, Level = LogLevel.Warning, Message = "GitHub webhook from {Remote} rejected: bad signature")]
     private static partial void LogBadSignature(ILogger logger, string remote);
 }
