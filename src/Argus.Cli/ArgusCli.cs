@@ -47,7 +47,8 @@ public static class ArgusCli
         {
             Description = "The API key (default: $ARGUS_API_KEY).",
             Recursive = true,
-            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("ARGUS_API_KEY"),
+
+            // No DefaultValueFactory: help prints an option's default, and this one is a secret (read in KeyOrEnvironment).
         };
 
         var root = new RootCommand("Argus: OpenTelemetry storage and AI operations roles.");
@@ -78,7 +79,7 @@ public static class ArgusCli
         command.Options.Add(duration);
         command.SetAction(async (result, ct) =>
         {
-            var key = result.GetValue(apiKey) ?? throw new CliException("an API key is required: pass --api-key or set ARGUS_API_KEY.");
+            var key = KeyOrEnvironment(result.GetValue(apiKey)) ?? throw new CliException("an API key is required: pass --api-key or set ARGUS_API_KEY.");
             if (!Uri.TryCreate(result.GetValue(otlp), UriKind.Absolute, out var endpoint))
             {
                 throw new CliException($"--otlp '{result.GetValue(otlp)}' is not an absolute URL.");
@@ -149,6 +150,10 @@ public static class ArgusCli
         return console;
     }
 
+    /// <summary>The key given with --api-key, else $ARGUS_API_KEY.</summary>
+    internal static string? KeyOrEnvironment(string? apiKey) =>
+        string.IsNullOrWhiteSpace(apiKey) ? Environment.GetEnvironmentVariable("ARGUS_API_KEY") : apiKey;
+
     internal static HttpClient Client(string baseUrl, string? apiKey)
     {
         if (!Uri.TryCreate(baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/", UriKind.Absolute, out var uri))
@@ -156,6 +161,7 @@ public static class ArgusCli
             throw new CliException($"--url '{baseUrl}' is not an absolute URL.");
         }
 
+        apiKey = KeyOrEnvironment(apiKey);
         if (string.IsNullOrWhiteSpace(apiKey))
         {
             throw new CliException("an API key is required: pass --api-key or set ARGUS_API_KEY.");
@@ -235,22 +241,10 @@ public static class ArgusCli
     internal static string AddParameter(string query, string name, string? value) =>
         value is null ? query : $"{query}&{name}={Uri.EscapeDataString(value)}";
 
-    internal static TimeSpan ParseSince(string value)
-    {
-        var unit = value[^1];
-        if (value.Length > 1 && double.TryParse(value[..^1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0)
-        {
-            switch (unit)
-            {
-                case 's': return TimeSpan.FromSeconds(n);
-                case 'm': return TimeSpan.FromMinutes(n);
-                case 'h': return TimeSpan.FromHours(n);
-                case 'd': return TimeSpan.FromDays(n);
-            }
-        }
-
-        throw new CliException($"'{value}' is not a duration; use e.g. 15m, 1h or 2d.");
-    }
+    internal static TimeSpan ParseSince(string value) =>
+        Argus.Core.Durations.TryParse(value, out var d) && d > TimeSpan.Zero
+            ? d
+            : throw new CliException($"'{value}' is not a duration; use e.g. 30s, 15m, 1h, 2d, 1w or hh:mm:ss.");
 }
 
 /// <summary>A failure to report as one line, without a stack trace.</summary>

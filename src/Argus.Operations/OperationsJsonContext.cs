@@ -5,7 +5,8 @@ using Argus.Operations.Alerting;
 namespace Argus.Operations;
 
 /// <summary>Source-generated JSON for the use cases' records (rules, alerts), shared by the API, YAML files and the store.</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+// Durations read in Argus's one grammar (30s, 10m, 1h, 2d, 1w or hh:mm:ss) and are written as hh:mm:ss.
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, Converters = [typeof(Argus.Core.DurationJsonConverter)])]
 [JsonSerializable(typeof(AlertRule))]
 [JsonSerializable(typeof(AlertRecord))]
 [JsonSerializable(typeof(List<AlertRule>))]

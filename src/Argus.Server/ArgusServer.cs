@@ -86,7 +86,7 @@ public static class ArgusServer
         app.MapGet("/health", () => TypedResults.Ok(new HealthResponse("ready", typeof(ArgusServer).Assembly.GetName().Version?.ToString() ?? "0")))
             .OnListener(ListenerKind.Api)
             .AllowAnonymous();
-        var api = app.MapGroup("/api").OnListener(ListenerKind.Api);
+        var api = app.MapGroup("/api").OnListener(ListenerKind.Api).AddEndpointFilterFactory(StrictQuery.Create);
         api.MapTelemetryApi();
         api.MapAdminApi();
         api.MapRolesApi();

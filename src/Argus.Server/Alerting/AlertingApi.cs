@@ -4,6 +4,7 @@ using Argus.Core.Alerting;
 using Argus.Operations;
 using Argus.Operations.Alerting;
 using Argus.Server.Api;
+using Argus.Server.Notifications;
 using Argus.Server.Tenancy;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -32,17 +33,18 @@ internal sealed record EvaluationResponse(
 /// <summary>Alert rules (<c>/api/alert-rules</c>) and the alert history (<c>/api/alerts</c>), scoped to the caller's tenant.</summary>
 internal static class AlertingApi
 {
-    private const int MaxRuleBodyBytes = 64 * 1024;
+    // A mute longer than a year is a rule to delete or disable, and far-future times overflow date arithmetic.
+    private static readonly TimeSpan MaxMute = TimeSpan.FromDays(366);
 
     public static RouteGroupBuilder MapAlertingApi(this RouteGroupBuilder api)
     {
         var rules = api.MapGroup("/alert-rules");
         rules.MapGet("", ListAsync).RequireAuthorization(ArgusPolicies.Read);
         rules.MapGet("/{rule}", GetAsync).RequireAuthorization(ArgusPolicies.Read);
-        rules.MapPost("", (HttpRequest request, ClaimsPrincipal user, EfAlertStore store, AlertEvaluatorService evaluator, IOptions<AlertingOptions> options, CancellationToken ct)
-            => SaveAsync(null, request, user, store, evaluator, options.Value, ct)).RequireAuthorization(ArgusPolicies.Admin);
-        rules.MapPut("/{rule}", (string rule, HttpRequest request, ClaimsPrincipal user, EfAlertStore store, AlertEvaluatorService evaluator, IOptions<AlertingOptions> options, CancellationToken ct)
-            => SaveAsync(rule, request, user, store, evaluator, options.Value, ct)).RequireAuthorization(ArgusPolicies.Admin);
+        rules.MapPost("", (HttpRequest request, ClaimsPrincipal user, EfAlertStore store, AlertEvaluatorService evaluator, IOptions<AlertingOptions> options, ChannelStore channels, CancellationToken ct)
+            => SaveAsync(null, request, user, store, evaluator, options.Value, channels, ct)).RequireAuthorization(ArgusPolicies.Admin);
+        rules.MapPut("/{rule}", (string rule, HttpRequest request, ClaimsPrincipal user, EfAlertStore store, AlertEvaluatorService evaluator, IOptions<AlertingOptions> options, ChannelStore channels, CancellationToken ct)
+            => SaveAsync(rule, request, user, store, evaluator, options.Value, channels, ct)).RequireAuthorization(ArgusPolicies.Admin);
         rules.MapDelete("/{rule}", DeleteAsync).RequireAuthorization(ArgusPolicies.Admin);
         rules.MapPost("/{rule}/mute", MuteAsync).RequireAuthorization(ArgusPolicies.Admin);
         rules.MapPost("/{rule}/unmute", UnmuteAsync).RequireAuthorization(ArgusPolicies.Admin);
@@ -74,21 +76,23 @@ internal static class AlertingApi
     }
 
     private static async Task<IResult> SaveAsync(
-        string? existing, HttpRequest request, ClaimsPrincipal user, EfAlertStore store, AlertEvaluatorService evaluator, AlertingOptions options, CancellationToken ct)
+        string? existing, HttpRequest request, ClaimsPrincipal user, EfAlertStore store, AlertEvaluatorService evaluator, AlertingOptions options,
+        ChannelStore channels, CancellationToken ct)
     {
-        var (rule, error) = await ReadRuleAsync(request, ct);
-        if (rule is null)
+        var read = await StrictJson.ReadAsync(request, OperationsJsonContext.Default.AlertRule, "alert rule", ct);
+        if (read.Value is not { } rule)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [error!] }, "The alert rule could not be read.");
+            return read.Problem!;
         }
 
-        var problems = AlertRuleValidator.Validate(rule);
+        var tenant = user.Tenant();
+        var problems = new Dictionary<string, string[]>(AlertRuleValidator.Validate(rule), StringComparer.Ordinal);
+        await CheckChannelsAsync(tenant, rule, channels, problems, ct);
         if (problems.Count > 0)
         {
             return TypedResults.ValidationProblem(problems, "The alert rule has problems; all are listed.");
         }
 
-        var tenant = user.Tenant();
         var (status, saved) = await store.SaveRuleAsync(tenant, existing, rule, options.MaxRulesPerTenant, ct);
         return status switch
         {
@@ -105,13 +109,27 @@ internal static class AlertingApi
         await store.DeleteRuleAsync(user.Tenant(), rule, ct) ? TypedResults.NoContent() : NotFound(rule);
 
     private static async Task<IResult> MuteAsync(
-        string rule, MuteRequest body, ClaimsPrincipal user, EfAlertStore store, AlertEvaluatorService evaluator, TimeProvider time, IOptions<AlertingOptions> options, CancellationToken ct)
+        string rule, HttpRequest request, ClaimsPrincipal user, EfAlertStore store, AlertEvaluatorService evaluator, TimeProvider time, IOptions<AlertingOptions> options, CancellationToken ct)
     {
-        var now = time.GetUtcNow();
-        var until = body.Until ?? (body.For is { } span ? now + span : null);
-        if (until is null || until <= now)
+        var read = await StrictJson.ReadAsync(request, AlertingJsonContext.Default.MuteRequest, "mute request", ct);
+        if (read.Value is not { } body)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["until"] = ["give 'until' (a future time) or 'for' (a duration such as 01:00:00)."] });
+            return read.Problem!;
+        }
+
+        var now = time.GetUtcNow();
+        if (body.For is { } span && (span <= TimeSpan.Zero || span > MaxMute))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["for"] = [$"'for' must be more than zero and at most {MaxMute.TotalDays:0} days."] });
+        }
+
+        var until = body.Until ?? (body.For is { } d ? now + d : null);
+        if (until is null || until <= now || until > now + MaxMute)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["until"] = [$"give 'until' (a time in the next {MaxMute.TotalDays:0} days) or 'for' ({Argus.Core.Durations.Grammar})."],
+            });
         }
 
         return await UpdateAsync(rule, user, store, evaluator, options.Value, r => r with { MutedUntil = until }, ct);
@@ -196,22 +214,24 @@ internal static class AlertingApi
         return new AlertRuleResponse(rule, status, firing?.Id, status == "pending" ? evaluator.PendingSince(rule.Id) : null);
     }
 
-    private static async Task<(AlertRule? Rule, string? Error)> ReadRuleAsync(HttpRequest request, CancellationToken ct)
+    /// <summary>Every channel a rule names must exist: a misspelt name would deliver nowhere.</summary>
+    private static async Task CheckChannelsAsync(string tenant, AlertRule rule, ChannelStore channels, Dictionary<string, string[]> problems, CancellationToken ct)
     {
-        if (request.ContentLength > MaxRuleBodyBytes)
+        if (rule.Channels.Count == 0)
         {
-            return (null, $"the body is larger than {MaxRuleBodyBytes} bytes.");
+            return;
         }
 
-        try
+        var names = (await channels.ListAsync(tenant, ct)).Select(c => c.Name).ToList();
+        for (var i = 0; i < rule.Channels.Count; i++)
         {
-            var rule = await JsonSerializer.DeserializeAsync(request.Body, OperationsJsonContext.Default.AlertRule, ct);
-            return rule is null ? (null, "the body must be a JSON object (an alert rule).") : (rule, null);
-        }
-        catch (JsonException ex)
-        {
-            var kinds = string.Join(", ", Enum.GetValues<AlertRuleKind>().Select(KindNames.Of));
-            return (null, $"the body is not a valid alert rule: {ex.Message} (kind is one of {kinds}; durations are hh:mm:ss).");
+            var name = rule.Channels[i];
+            if (!names.Contains(name, StringComparer.Ordinal))
+            {
+                var hint = StrictJson.Nearest(name, names) is { } near ? $"; did you mean '{near}'?"
+                    : names.Count == 0 ? "; the project has no channels yet (POST /api/channels)." : $"; the channels are {string.Join(", ", names)}.";
+                problems[$"channels[{i}]"] = [$"there is no channel '{name}'{hint}"];
+            }
         }
     }
 

@@ -6,7 +6,7 @@ using Argus.Operations.IncidentReports;
 namespace Argus.Server.Alerting;
 
 /// <summary>Source-generated JSON for the alerting API's wire types (appended to the API's resolver chain).</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, Converters = [typeof(Argus.Core.DurationJsonConverter)])]
 [JsonSerializable(typeof(AlertRuleResponse))]
 [JsonSerializable(typeof(AlertRuleListResponse))]
 [JsonSerializable(typeof(AlertListResponse))]

@@ -155,44 +155,5 @@ internal sealed class QueryParameters(TimeProvider time)
         return null;
     }
 
-    internal static bool TryParseDuration(string value, out TimeSpan duration)
-    {
-        value = value.Trim();
-        duration = default;
-        if (value.Length >= 2)
-        {
-            var unit = value[^1];
-            var numberText = value.EndsWith("ms", StringComparison.OrdinalIgnoreCase) ? value[..^2] : value[..^1];
-            if (double.TryParse(numberText, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && double.IsFinite(n))
-            {
-                if (value.EndsWith("ms", StringComparison.OrdinalIgnoreCase))
-                {
-                    duration = TimeSpan.FromMilliseconds(n);
-                    return true;
-                }
-
-                TimeSpan? parsed = char.ToLowerInvariant(unit) switch
-                {
-                    's' => TimeSpan.FromSeconds(n),
-                    'm' => TimeSpan.FromMinutes(n),
-                    'h' => TimeSpan.FromHours(n),
-                    'd' => TimeSpan.FromDays(n),
-                    _ => null,
-                };
-                if (parsed is { } p)
-                {
-                    duration = p;
-                    return true;
-                }
-            }
-        }
-
-        if (long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds))
-        {
-            duration = TimeSpan.FromSeconds(seconds);
-            return true;
-        }
-
-        return TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out duration);
-    }
+    internal static bool TryParseDuration(string value, out TimeSpan duration) => Durations.TryParse(value, out duration);
 }

@@ -1,0 +1,272 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Argus.Core;
+
+namespace Argus.Server.Api;
+
+/// <summary>
+/// Reads a JSON request body of Argus's own API strictly: a field the type does not have is a 400 naming it and the
+/// nearest valid one (a typo such as <c>chanels</c> must not pass silently), and a value of the wrong shape is a 400
+/// naming the field and what it accepts, never a .NET type. Read-only fields of the matching response (an object read
+/// with GET and sent back) can be listed in <c>ignored</c>.
+/// </summary>
+internal static class StrictJson
+{
+    private const int MaxDepth = 64;
+
+    /// <summary>The result of <see cref="ReadAsync{T}"/>: the value, or the 400/415 to answer.</summary>
+    internal readonly record struct Read<T>(T? Value, IResult? Problem);
+
+    public static async Task<Read<T>> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> type, string what, CancellationToken ct, params string[] ignored)
+    {
+        if (!IsJson(request.ContentType))
+        {
+            return new(default, UnsupportedMediaType(request.ContentType));
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = MaxDepth }, ct);
+        }
+        catch (JsonException ex)
+        {
+            return new(default, Invalid("body", $"the body is not valid JSON: {Syntax(ex)}"));
+        }
+
+        using (document)
+        {
+            return Bind(document.RootElement, type, what, ignored);
+        }
+    }
+
+    /// <summary>Binds an element already parsed (see <see cref="ReadAsync{T}"/>).</summary>
+    public static Read<T> Bind<T>(JsonElement root, JsonTypeInfo<T> type, string what, params string[] ignored)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return new(default, Invalid("body", $"the body must be a JSON object ({what}), not {Describe(root.ValueKind)}."));
+        }
+
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        CheckFields(root, type, "", errors, [.. ignored]);
+        CheckRequired(root, type, errors);
+        if (errors.Count > 0)
+        {
+            return new(default, TypedResults.ValidationProblem(errors, $"The {what} has problems; all are listed.", title: "Invalid request"));
+        }
+
+        try
+        {
+            var value = root.Deserialize(type);
+            return value is null ? new(default, Invalid("body", $"the body must be a JSON object ({what}).")) : new(value, null);
+        }
+        catch (JsonException ex)
+        {
+            var field = Field(ex.Path);
+            return new(default, Invalid(field.Length == 0 ? "body" : field, Expected(type, field)));
+        }
+    }
+
+    /// <summary>True for <c>application/json</c> and <c>application/*+json</c>; a missing content type counts as JSON.</summary>
+    public static bool IsJson(string? contentType)
+    {
+        if (string.IsNullOrWhiteSpace(contentType))
+        {
+            return true;
+        }
+
+        var media = contentType.Split(';', 2)[0].Trim();
+        return media.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || (media.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && media.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+    }
+
+    public static IResult UnsupportedMediaType(string? contentType) => TypedResults.Problem(
+        $"The body must be application/json, not {contentType}.", statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type");
+
+    /// <summary>The closest of <paramref name="candidates"/> to <paramref name="name"/>, when it is close enough to be a typo.</summary>
+    public static string? Nearest(string name, IEnumerable<string> candidates)
+    {
+        string? best = null;
+        var bestDistance = int.MaxValue;
+        foreach (var c in candidates)
+        {
+            var d = Distance(name.ToLowerInvariant(), c.ToLowerInvariant());
+            if (d < bestDistance)
+            {
+                (best, bestDistance) = (c, d);
+            }
+        }
+
+        // A typo changes a few letters; a quite different word gets no suggestion (it would only mislead).
+        return best is not null && bestDistance <= Math.Max(2, name.Length / 3) ? best : null;
+    }
+
+    /// <summary>"unknown field 'x'" with the nearest valid name, or the list of valid names when none is near.</summary>
+    public static string UnknownMessage(string name, IReadOnlyCollection<string> valid) =>
+        Nearest(name, valid) is { } near
+            ? $"unknown field '{name}'; did you mean '{near}'?"
+            : $"unknown field '{name}'; the fields are {string.Join(", ", valid.Order(StringComparer.Ordinal))}.";
+
+    private static void CheckFields(JsonElement element, JsonTypeInfo type, string path, Dictionary<string, string[]> errors, HashSet<string> ignored)
+    {
+        if (type.Kind != JsonTypeInfoKind.Object)
+        {
+            return;
+        }
+
+        var names = type.Properties.Select(p => p.Name).ToList();
+        foreach (var property in element.EnumerateObject())
+        {
+            var info = type.Properties.FirstOrDefault(p => string.Equals(p.Name, property.Name, StringComparison.OrdinalIgnoreCase));
+            var fieldPath = path.Length == 0 ? property.Name : $"{path}.{property.Name}";
+            if (info is null)
+            {
+                if (path.Length == 0 && ignored.Contains(property.Name))
+                {
+                    continue;
+                }
+
+                errors[fieldPath] = [UnknownMessage(property.Name, names)];
+                continue;
+            }
+
+            var inner = type.Options.GetTypeInfo(info.PropertyType);
+            if (property.Value.ValueKind == JsonValueKind.Object)
+            {
+                CheckFields(property.Value, inner, fieldPath, errors, []);
+            }
+            else if (property.Value.ValueKind == JsonValueKind.Array && inner.Kind == JsonTypeInfoKind.Enumerable && inner.ElementType is { } elementType)
+            {
+                var elementInfo = type.Options.GetTypeInfo(elementType);
+                var i = 0;
+                foreach (var item in property.Value.EnumerateArray())
+                {
+                    if (item.ValueKind == JsonValueKind.Object)
+                    {
+                        CheckFields(item, elementInfo, $"{fieldPath}[{i}]", errors, []);
+                    }
+
+                    i++;
+                }
+            }
+        }
+    }
+
+    private static void CheckRequired(JsonElement element, JsonTypeInfo type, Dictionary<string, string[]> errors)
+    {
+        if (type.Kind != JsonTypeInfoKind.Object)
+        {
+            return;
+        }
+
+        foreach (var p in type.Properties.Where(p => p.IsRequired))
+        {
+            var present = element.EnumerateObject().Any(x => string.Equals(x.Name, p.Name, StringComparison.OrdinalIgnoreCase));
+            if (!present)
+            {
+                errors.TryAdd(p.Name, [$"'{p.Name}' is required."]);
+            }
+        }
+    }
+
+    /// <summary>What the field at <paramref name="field"/> (dotted, with [i]) accepts, in the API's words.</summary>
+    private static string Expected(JsonTypeInfo root, string field)
+    {
+        var type = root;
+        Type? clr = null;
+        foreach (var part in field.Split('.', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var name = part.Split('[', 2)[0];
+            var info = type.Properties.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+            if (info is null)
+            {
+                clr = null;
+                break;
+            }
+
+            clr = info.PropertyType;
+            type = root.Options.GetTypeInfo(clr);
+            if (part.Contains('[', StringComparison.Ordinal) && type.ElementType is { } element)
+            {
+                clr = element;
+                type = root.Options.GetTypeInfo(element);
+            }
+        }
+
+        var label = field.Length == 0 ? "the body" : $"'{field}'";
+        clr = clr is null ? null : Nullable.GetUnderlyingType(clr) ?? clr;
+        return clr switch
+        {
+            null => $"{label} has a value of the wrong kind.",
+            { IsEnum: true } => $"{label} must be one of {string.Join(", ", EnumNames(clr))}.",
+            _ when clr == typeof(TimeSpan) => $"{label} must be {Durations.Grammar}.",
+            _ when clr == typeof(DateTimeOffset) || clr == typeof(DateTime) => $"{label} must be a time in ISO-8601 (2026-06-15T12:00:00Z).",
+            _ when clr == typeof(bool) => $"{label} must be true or false.",
+            _ when clr == typeof(string) => $"{label} must be a string.",
+            _ when clr == typeof(int) || clr == typeof(long) => $"{label} must be a whole number.",
+            _ when clr == typeof(double) || clr == typeof(decimal) || clr == typeof(float) => $"{label} must be a number.",
+            _ when type.Kind == JsonTypeInfoKind.Enumerable => $"{label} must be a list.",
+            _ when type.Kind is JsonTypeInfoKind.Object or JsonTypeInfoKind.Dictionary => $"{label} must be an object.",
+            _ => $"{label} has a value of the wrong kind.",
+        };
+    }
+
+    /// <summary>The JSON names of an enum's members, as the API writes them.</summary>
+    private static IEnumerable<string> EnumNames(Type enumType) =>
+        enumType.GetFields(BindingFlags.Public | BindingFlags.Static).Select(f =>
+            f.GetCustomAttribute<JsonStringEnumMemberNameAttribute>()?.Name ?? JsonNamingPolicy.CamelCase.ConvertName(f.Name));
+
+    private static string Field(string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path == "$")
+        {
+            return "";
+        }
+
+        var field = path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+        return field.Replace("['", ".", StringComparison.Ordinal).Replace("']", "", StringComparison.Ordinal).TrimStart('.');
+    }
+
+    // JsonDocument's messages are about the text (line, position), never about a .NET type.
+    private static string Syntax(JsonException ex) => ex.Message;
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Array => "a list",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "true or false",
+        JsonValueKind.Null => "null",
+        _ => "empty",
+    };
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ValidationProblem Invalid(string field, string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: "Invalid request");
+
+    private static int Distance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
+    }
+}

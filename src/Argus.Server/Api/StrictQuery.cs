@@ -1,0 +1,54 @@
+using System.Reflection;
+
+namespace Argus.Server.Api;
+
+/// <summary>
+/// Unknown query parameters of Argus's own API are a 400 naming them and the nearest valid one: a typo such as
+/// <c>?form=</c> for <c>?from=</c> would otherwise return unfiltered data that looks like an answer. The valid names are
+/// the handler's parameters bound from the query string (simple types), found once per endpoint when it is built.
+/// Handlers that read the query themselves (a parameter of type HttpRequest or HttpContext) are left alone.
+/// </summary>
+internal static class StrictQuery
+{
+    public static EndpointFilterDelegate Create(EndpointFilterFactoryContext context, EndpointFilterDelegate next)
+    {
+        var parameters = context.MethodInfo.GetParameters();
+        if (parameters.Any(p => p.ParameterType == typeof(HttpRequest) || p.ParameterType == typeof(HttpContext)))
+        {
+            return next;
+        }
+
+        var names = parameters.Where(p => IsSimple(p.ParameterType) && p.Name is not null).Select(p => p.Name!).ToList();
+        return invocation =>
+        {
+            var request = invocation.HttpContext.Request;
+            Dictionary<string, string[]>? errors = null;
+            foreach (var key in request.Query.Keys)
+            {
+                if (names.Contains(key, StringComparer.OrdinalIgnoreCase) || request.RouteValues.ContainsKey(key))
+                {
+                    continue;
+                }
+
+                var valid = names.Where(n => !request.RouteValues.ContainsKey(n)).ToList();
+                errors ??= new(StringComparer.Ordinal);
+                errors[key] = [StrictJson.Nearest(key, valid) is { } near
+                    ? $"unknown query parameter '{key}'; did you mean '{near}'?"
+                    : valid.Count == 0
+                        ? $"unknown query parameter '{key}'; this endpoint takes none."
+                        : $"unknown query parameter '{key}'; the parameters are {string.Join(", ", valid)}."];
+            }
+
+            return errors is null
+                ? next(invocation)
+                : ValueTask.FromResult<object?>(TypedResults.ValidationProblem(errors, "The query has unknown parameters.", title: "Invalid request"));
+        };
+    }
+
+    private static bool IsSimple(Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        return type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(decimal) || type == typeof(DateTimeOffset)
+            || type == typeof(DateTime) || type == typeof(TimeSpan) || type == typeof(Guid);
+    }
+}
