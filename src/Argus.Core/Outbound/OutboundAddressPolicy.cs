@@ -31,12 +31,14 @@ public sealed class OutboundAddressPolicy
     private readonly HashSet<string> _allowedHosts;
     private readonly string[] _allowedSuffixes;
     private readonly IPNetwork[] _allowedNetworks;
+    private readonly Action<string>? _refused;
 
     /// <summary>
     /// Creates a policy. <paramref name="allowedHosts"/> are exact names, or <c>*.example.com</c> for every name below
     /// example.com; <paramref name="allowedNetworks"/> are allowed whatever kind of address they hold.
+    /// <paramref name="refused"/> hears the reason of every connection refused (for the host's log).
     /// </summary>
-    public OutboundAddressPolicy(IEnumerable<string> allowedHosts, IEnumerable<IPNetwork> allowedNetworks)
+    public OutboundAddressPolicy(IEnumerable<string> allowedHosts, IEnumerable<IPNetwork> allowedNetworks, Action<string>? refused = null)
     {
         ArgumentNullException.ThrowIfNull(allowedHosts);
         ArgumentNullException.ThrowIfNull(allowedNetworks);
@@ -44,6 +46,7 @@ public sealed class OutboundAddressPolicy
         _allowedHosts = new HashSet<string>(hosts.Where(h => !h.StartsWith("*.", StringComparison.Ordinal)), StringComparer.OrdinalIgnoreCase);
         _allowedSuffixes = [.. hosts.Where(h => h.StartsWith("*.", StringComparison.Ordinal)).Select(h => h[1..])];
         _allowedNetworks = [.. allowedNetworks];
+        _refused = refused;
     }
 
     /// <summary>The production default: nothing non-public is allowed.</summary>
@@ -100,7 +103,7 @@ public sealed class OutboundAddressPolicy
         }
         else if (!allowedByName && MetadataNames.Contains(name))
         {
-            throw new OutboundRefusedException($"{Prefix}{name} is a cloud metadata name (allow it with {AllowedHostsSetting})");
+            throw Refuse($"{Prefix}{name} is a cloud metadata name (allow it with {AllowedHostsSetting})");
         }
         else
         {
@@ -121,17 +124,23 @@ public sealed class OutboundAddressPolicy
 
         if (literal is not null)
         {
-            throw new OutboundRefusedException(CheckAddress(literal)!);
+            throw Refuse(CheckAddress(literal)!);
         }
 
         if (canonical.Count == 0)
         {
-            throw new OutboundRefusedException($"{Prefix}{name} has no address");
+            throw Refuse($"{Prefix}{name} has no address");
         }
 
         var kinds = string.Join(" and ", canonical.Select(a => $"{a} ({AddressClassifier.Classify(a)})"));
-        throw new OutboundRefusedException(
+        throw Refuse(
             $"{Prefix}{name} resolves to {kinds} only (allow the addresses with {AllowedNetworksSetting}, or the name with {AllowedHostsSetting})");
+    }
+
+    private OutboundRefusedException Refuse(string reason)
+    {
+        _refused?.Invoke(reason);
+        return new OutboundRefusedException(reason);
     }
 
     /// <summary>

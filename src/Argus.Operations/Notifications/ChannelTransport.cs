@@ -74,11 +74,26 @@ internal sealed class ChannelTransport(HttpClient http, TimeProvider time, Outbo
                 return new SendResult(true, false, status, null, null, null);
             }
 
-            // The status alone, not the endpoint's reason phrase: that is its own text, like the body.
+            // The status alone, not the endpoint's reason phrase: that is its own text, like the body. The one exception is
+            // Slack's documented error code (invalid_payload, no_service): a single lower-case word tells nothing else.
             var error = $"HTTP {status}" + (status is >= 300 and < 400 ? ": redirects are not followed" : "");
+            if (webhook is null && status is >= 400 && await SlackErrorCodeAsync(response, ct) is { } code)
+            {
+                error += ": " + code;
+            }
+
             var retryable = status is 408 or 429 or >= 500;
             return new SendResult(false, retryable, status, null, error, RetryAfter(response));
         }
+    }
+
+    private static async Task<string?> SlackErrorCodeAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        var buffer = new char[65];
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct), Encoding.UTF8);
+        var read = await reader.ReadBlockAsync(buffer, ct);
+        var text = new string(buffer, 0, read).Trim();
+        return read < buffer.Length && text.Length is > 0 and <= 64 && text.All(c => c is (>= 'a' and <= 'z') or '_') ? text : null;
     }
 
     private static SendResult Refused(OutboundRefusedException refused) => new(false, false, null, null, refused.Message, null);

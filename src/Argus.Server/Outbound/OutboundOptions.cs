@@ -80,8 +80,16 @@ internal static class OutboundServiceCollectionExtensions
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<OutboundOptions>>().Value;
-            return new OutboundAddressPolicy(options.AllowedHosts.Select(h => h.Trim()), options.Networks());
+            var logger = sp.GetRequiredService<ILogger<OutboundAddressPolicy>>();
+            return new OutboundAddressPolicy(options.AllowedHosts.Select(h => h.Trim()), options.Networks(), reason => OutboundLog.ConnectionRefused(logger, reason));
         });
         return services;
     }
+}
+
+/// <summary>Log messages of the outbound address policy; event ids 5700-5709.</summary>
+internal static partial class OutboundLog
+{
+    [LoggerMessage(EventId = 5700, Level = LogLevel.Warning, Message = "An outbound connection was not made: {Reason}.")]
+    public static partial void ConnectionRefused(ILogger logger, string reason);
 }

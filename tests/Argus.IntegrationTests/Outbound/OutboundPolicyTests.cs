@@ -7,6 +7,7 @@ using Argus.IntegrationTests.Infrastructure;
 using Argus.IntegrationTests.Notifications;
 using Argus.Operations.Notifications;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Argus.IntegrationTests.Outbound;
 
@@ -95,7 +96,8 @@ public sealed class OutboundPolicyTests
             settings[k] = v;
         }
 
-        await using var server = await ArgusTestServer.StartAsync(settings: settings, productionOutboundPolicy: true);
+        var logs = new CapturingLoggerProvider();
+        await using var server = await ArgusTestServer.StartAsync(settings: settings, configure: b => b.Logging.AddProvider(logs), productionOutboundPolicy: true);
         using var client = server.ApiClient();
 
         // "localhost" is a name: it passes the early check, and is judged on what it resolves to when connecting.
@@ -137,6 +139,9 @@ public sealed class OutboundPolicyTests
         Assert.Equal("refused_by_policy", refused.GetProperty("outcome").GetString());
         Assert.StartsWith(Refused + "localhost resolves to ", refused.GetProperty("error").GetString(), StringComparison.Ordinal);
 
+        // Each refusal is logged under one event id, for the operator to watch; the secrets are not in it.
+        Assert.True(logs.Lines.Count(l => l.Contains("[5700]", StringComparison.Ordinal) && l.Contains("localhost resolves to", StringComparison.Ordinal)) >= 5);
+        Assert.DoesNotContain(logs.Lines, l => l.Contains("sk-policy-SECRET", StringComparison.Ordinal) || l.Contains("s-0123456789", StringComparison.Ordinal));
         Assert.Empty(receiver.Requests);
         Assert.Empty(smtp.Messages());
         Assert.Empty(target.Requests);
