@@ -8,6 +8,7 @@ using Argus.Server.ChangeTracking;
 using Argus.Server.Configuration;
 using Argus.Server.Ingest;
 using Argus.Server.Issues;
+using Argus.Server.Outbound;
 using Argus.Server.Listeners;
 using Argus.Server.Notifications;
 using Argus.Server.Tenancy;
@@ -66,6 +67,7 @@ public static class ArgusServer
             .AddPolicy(ArgusPolicies.Admin, p => p.RequireRole(ApiKeys.RoleAdmin));
 
         builder.Services.AddArgusOtlp(builder.Configuration);
+        builder.Services.AddArgusOutbound(builder.Configuration);
         builder.Services.AddArgusAi(builder.Configuration);
         builder.Services.AddArgusAlerting(builder.Configuration);
         builder.Services.AddArgusChannels(builder.Configuration);

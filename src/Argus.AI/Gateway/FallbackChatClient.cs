@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using Anthropic.Exceptions;
 using Argus.AI.Providers;
+using Argus.Core.Outbound;
 using Argus.Core.Llm;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
@@ -229,7 +230,9 @@ internal sealed class FallbackChatClient(GatewayCall call, IReadOnlyList<Gateway
     private void Failed(GatewayLink link, long started, Activity? activity, Exception ex, bool timedOut)
     {
         var (outcome, configuration) = Classify(ex, timedOut);
-        var error = providers.Redact(timedOut ? $"no answer within {link.Timeout.TotalMilliseconds} ms" : Trim(ex.Message));
+        // A refusal says only why (no host detail an SDK wraps around it); nothing was contacted.
+        var reason = timedOut ? $"no answer within {link.Timeout.TotalMilliseconds} ms" : OutboundRefusedException.Find(ex)?.Message ?? Trim(ex.Message);
+        var error = providers.Redact(reason);
         call.AddAttempt(new LlmCallAttempt(link.Provider, link.Model, outcome, error, Elapsed(started)));
         GatewayTelemetry.EndLink(activity, null, outcome);
         if (configuration)
@@ -258,6 +261,11 @@ internal sealed class FallbackChatClient(GatewayCall call, IReadOnlyList<Gateway
         if (timedOut)
         {
             return ("timeout", false);
+        }
+
+        if (OutboundRefusedException.Find(ex) is not null)
+        {
+            return ("refused_by_policy", true);
         }
 
         return ex switch

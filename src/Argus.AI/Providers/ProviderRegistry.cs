@@ -2,6 +2,7 @@ using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Collections.Concurrent;
 using Anthropic;
+using Argus.Core.Outbound;
 using Microsoft.Extensions.AI;
 using OpenAI;
 
@@ -40,7 +41,9 @@ public sealed record ProviderInfo(
 /// (<see cref="SetTenantProviders"/>), which can change at any time: a cached client remembers the settings it was built
 /// from and is rebuilt when they change, so a change applies to the next call.
 /// The SDKs' own retries are off: the gateway's chain decides what happens after a failure, and a hidden retry would
-/// spend a link's timeout on the same failing service.
+/// spend a link's timeout on the same failing service. No client follows redirects (a 307 would send the prompt and the
+/// key to another address). Tenant-managed providers connect only through the <see cref="OutboundAddressPolicy"/>;
+/// configured ones are the operator's own choice and are trusted.
 /// </summary>
 public sealed class ProviderRegistry : IDisposable
 {
@@ -49,19 +52,28 @@ public sealed class ProviderRegistry : IDisposable
     private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, ProviderOptions>> _managed = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Scope, string Provider, string Model), (ProviderOptions Options, IChatClient Client)> _clients = new();
     private readonly HttpMessageHandler _handler;
+    private readonly HttpMessageHandler _guardedHandler;
     private readonly HttpClient _http;
+    private readonly HttpClient _guardedHttp;
     private readonly IChatClient _builtIn;
     private readonly Lock _secretsGate = new();
     private string[] _secrets;
 
-    /// <summary>Creates the registry; <paramref name="handler"/> lets tests and embedders replace the network stack.</summary>
-    public ProviderRegistry(IReadOnlyDictionary<string, ProviderOptions> providers, IChatClient? builtIn = null, HttpMessageHandler? handler = null)
+    /// <summary>
+    /// Creates the registry. <paramref name="handler"/> lets tests and embedders replace the network stack (for every
+    /// provider, the policy's checks included); otherwise tenant-managed providers connect through
+    /// <paramref name="policy"/> (default: <see cref="OutboundAddressPolicy.Default"/>).
+    /// </summary>
+    public ProviderRegistry(
+        IReadOnlyDictionary<string, ProviderOptions> providers, IChatClient? builtIn = null, HttpMessageHandler? handler = null, OutboundAddressPolicy? policy = null)
     {
         ArgumentNullException.ThrowIfNull(providers);
         _providers = new Dictionary<string, ProviderOptions>(providers, StringComparer.Ordinal);
         _handler = handler ?? CreateHandler();
+        _guardedHandler = handler ?? CreateGuardedHandler(policy ?? OutboundAddressPolicy.Default);
         // Per-link timeouts are the gateway's; the HTTP client itself never times out first.
         _http = new HttpClient(_handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+        _guardedHttp = new HttpClient(_guardedHandler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
         _builtIn = builtIn ?? new ArgusAnalystChatClient();
         _secrets = SecretsOf(_providers.Values);
     }
@@ -176,7 +188,7 @@ public sealed class ProviderRegistry : IDisposable
             return entry.Client;
         }
 
-        var client = options!.Type == ProviderOptions.AnthropicType ? CreateAnthropic(options, model) : CreateOpenAi(options, model);
+        var client = options!.Type == ProviderOptions.AnthropicType ? CreateAnthropic(options, model, configured) : CreateOpenAi(options, model, configured);
         _clients[key] = (options, client);
         return client;
     }
@@ -201,17 +213,26 @@ public sealed class ProviderRegistry : IDisposable
     {
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         MaxConnectionsPerServer = 256,
+        AllowAutoRedirect = false,
     };
 
+    private static SocketsHttpHandler CreateGuardedHandler(OutboundAddressPolicy policy)
+    {
+        var handler = policy.CreateHttpHandler();
+        handler.MaxConnectionsPerServer = 256;
+        return handler;
+    }
+
     // A provider with default headers gets its own HttpClient over the shared handler (and so the shared connection pool).
-    private HttpClient HttpFor(ProviderOptions options)
+    // Configured providers use the operator's network stack; tenant-managed ones the policy-checked one.
+    private HttpClient HttpFor(ProviderOptions options, bool configured)
     {
         if (options.Headers.Count == 0)
         {
-            return _http;
+            return configured ? _http : _guardedHttp;
         }
 
-        var http = new HttpClient(_handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+        var http = new HttpClient(configured ? _handler : _guardedHandler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
         foreach (var (name, value) in options.Headers)
         {
             http.DefaultRequestHeaders.TryAddWithoutValidation(name, value);
@@ -220,12 +241,12 @@ public sealed class ProviderRegistry : IDisposable
         return http;
     }
 
-    private IChatClient CreateOpenAi(ProviderOptions options, string model)
+    private IChatClient CreateOpenAi(ProviderOptions options, string model, bool configured)
     {
         var clientOptions = new OpenAIClientOptions
         {
             Endpoint = new Uri(options.BaseUrl ?? DefaultBaseUrl(ProviderOptions.OpenAiType)!),
-            Transport = new HttpClientPipelineTransport(HttpFor(options)),
+            Transport = new HttpClientPipelineTransport(HttpFor(options, configured)),
             RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
             NetworkTimeout = Timeout.InfiniteTimeSpan,
         };
@@ -234,20 +255,21 @@ public sealed class ProviderRegistry : IDisposable
         return new OpenAIClient(credential, clientOptions).GetChatClient(model).AsIChatClient();
     }
 
-    private IChatClient CreateAnthropic(ProviderOptions options, string model)
+    private IChatClient CreateAnthropic(ProviderOptions options, string model, bool configured)
     {
         var client = new AnthropicClient(new Anthropic.Core.ClientOptions
         {
             ApiKey = options.ApiKey,
             BaseUrl = options.BaseUrl ?? DefaultBaseUrl(ProviderOptions.AnthropicType)!,
-            HttpClient = HttpFor(options),
+            HttpClient = HttpFor(options, configured),
             MaxRetries = 0,
             Timeout = Timeout.InfiniteTimeSpan,
         });
         return client.AsIChatClient(model);
     }
 
-    private static string? DefaultBaseUrl(string? type) => type switch
+    /// <summary>The base URL a provider of <paramref name="type"/> uses when none is given.</summary>
+    internal static string? DefaultBaseUrl(string? type) => type switch
     {
         ProviderOptions.OpenAiType => "https://api.openai.com/v1",
         ProviderOptions.AnthropicType => "https://api.anthropic.com",
@@ -264,6 +286,11 @@ public sealed class ProviderRegistry : IDisposable
         }
 
         _http.Dispose();
+        _guardedHttp.Dispose();
         _handler.Dispose();
+        if (!ReferenceEquals(_guardedHandler, _handler))
+        {
+            _guardedHandler.Dispose();
+        }
     }
 }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
+using Argus.Core.Outbound;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
@@ -18,11 +19,14 @@ namespace Argus.Operations.Notifications;
 /// <param name="RetryAfter">The endpoint's <c>Retry-After</c>, if it sent one.</param>
 internal sealed record SendResult(bool Success, bool Retryable, int? HttpStatus, string? SmtpReply, string? Error, TimeSpan? RetryAfter);
 
-/// <summary>Sends one message to one channel, once: HTTP for Slack and webhooks, SMTP (MailKit) for e-mail.</summary>
-internal sealed class ChannelTransport(HttpClient http, TimeProvider time)
+/// <summary>
+/// Sends one message to one channel, once: HTTP for Slack and webhooks, SMTP (MailKit) for e-mail. Every connection
+/// goes through the <see cref="OutboundAddressPolicy"/> (the HTTP handler's connect callback, and the SMTP socket opened
+/// here); a refused one is a final failure naming the reason, with nothing contacted. An endpoint's answer is reported
+/// by its status only, never its body: a body could be an internal service's reply that the tenant should not read.
+/// </summary>
+internal sealed class ChannelTransport(HttpClient http, TimeProvider time, OutboundAddressPolicy policy)
 {
-    private const int MaxErrorBodyChars = 300;
-
     public Task<SendResult> SendAsync(NotificationChannel channel, NotificationMessage message, string deliveryId, CancellationToken ct) => channel.Type switch
     {
         ChannelTypes.Slack => PostAsync(channel, Encoding.UTF8.GetBytes(SlackPayload.Build(message).ToJsonString()), null, ct),
@@ -52,18 +56,47 @@ internal sealed class ChannelTransport(HttpClient http, TimeProvider time)
             }
         }
 
-        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
-        var status = (int)response.StatusCode;
-        if (response.IsSuccessStatusCode)
+        HttpResponseMessage response;
+        try
         {
-            return new SendResult(true, false, status, null, null, null);
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        }
+        catch (HttpRequestException ex) when (OutboundRefusedException.Find(ex) is { } refused)
+        {
+            return Refused(refused);
         }
 
-        var text = await response.Content.ReadAsStringAsync(ct);
-        var error = $"HTTP {status} {response.ReasonPhrase}".TrimEnd() + (text.Length > 0 ? ": " + text[..Math.Min(text.Length, MaxErrorBodyChars)] : "");
-        var retryable = status is 408 or 429 or >= 500;
-        return new SendResult(false, retryable, status, null, error, RetryAfter(response));
+        using (response)
+        {
+            var status = (int)response.StatusCode;
+            if (response.IsSuccessStatusCode)
+            {
+                return new SendResult(true, false, status, null, null, null);
+            }
+
+            // The status alone, not the endpoint's reason phrase: that is its own text, like the body. The one exception is
+            // Slack's documented error code (invalid_payload, no_service): a single lower-case word tells nothing else.
+            var error = $"HTTP {status}" + (status is >= 300 and < 400 ? ": redirects are not followed" : "");
+            if (webhook is null && status is >= 400 && await SlackErrorCodeAsync(response, ct) is { } code)
+            {
+                error += ": " + code;
+            }
+
+            var retryable = status is 408 or 429 or >= 500;
+            return new SendResult(false, retryable, status, null, error, RetryAfter(response));
+        }
     }
+
+    private static async Task<string?> SlackErrorCodeAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        var buffer = new char[65];
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct), Encoding.UTF8);
+        var read = await reader.ReadBlockAsync(buffer, ct);
+        var text = new string(buffer, 0, read).Trim();
+        return read < buffer.Length && text.Length is > 0 and <= 64 && text.All(c => c is (>= 'a' and <= 'z') or '_') ? text : null;
+    }
+
+    private static SendResult Refused(OutboundRefusedException refused) => new(false, false, null, null, refused.Message, null);
 
     private TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
     {
@@ -72,7 +105,7 @@ internal sealed class ChannelTransport(HttpClient http, TimeProvider time)
         _ => null,
     };
 
-    private static async Task<SendResult> SendMailAsync(NotificationChannel channel, NotificationMessage message, CancellationToken ct)
+    private async Task<SendResult> SendMailAsync(NotificationChannel channel, NotificationMessage message, CancellationToken ct)
     {
         var smtp = channel.Smtp!;
         using var mail = EmailContent.Build(channel, message);
@@ -85,9 +118,21 @@ internal sealed class ChannelTransport(HttpClient http, TimeProvider time)
                 (certificate is not null && string.Equals(certificate.GetCertHashString(HashAlgorithmName.SHA256), pin, StringComparison.OrdinalIgnoreCase));
         }
 
+        System.Net.Sockets.Socket socket;
         try
         {
-            await client.ConnectAsync(smtp.Host, smtp.Port, Map(smtp.Security), ct);
+            socket = await policy.ConnectAsync(smtp.Host, smtp.Port, ct);
+        }
+        catch (OutboundRefusedException refused)
+        {
+            return Refused(refused);
+        }
+
+        // MailKit speaks over the socket the policy checked; the host name is still the one TLS verifies.
+        using var connected = socket;
+        try
+        {
+            await client.ConnectAsync(socket, smtp.Host, smtp.Port, Map(smtp.Security), ct);
             if (!string.IsNullOrEmpty(smtp.Username))
             {
                 await client.AuthenticateAsync(new NetworkCredential(smtp.Username, smtp.Password ?? ""), ct);

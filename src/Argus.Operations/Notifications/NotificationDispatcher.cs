@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Threading.Channels;
+using Argus.Core.Outbound;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -33,22 +34,20 @@ public sealed class NotificationDispatcher
     // Deliveries kept before this instance started belong to an earlier run: ResumeAsync loads those and no others.
     private readonly DateTimeOffset _startedAt;
 
-    /// <summary>Creates the dispatcher; the server registers it as a singleton.</summary>
+    /// <summary>
+    /// Creates the dispatcher; the server registers it as a singleton. Every connection to a channel goes through
+    /// <paramref name="policy"/>, and no redirect is followed (it could carry the signed body or a Slack token somewhere unintended).
+    /// </summary>
     public NotificationDispatcher(
         INotificationChannelStore channels, IDeliveryLog log, IPendingDeliveryStore pending, IOptions<NotificationOptions> options, TimeProvider time,
-        ILogger<NotificationDispatcher> logger)
-        : this(channels, log, pending, options.Value, time, logger, new SocketsHttpHandler
-        {
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            // A redirect could carry the signed body or a Slack token somewhere unintended; endpoints answer directly.
-            AllowAutoRedirect = false,
-        })
+        ILogger<NotificationDispatcher> logger, OutboundAddressPolicy policy)
+        : this(channels, log, pending, options.Value, time, logger, policy.CreateHttpHandler(), policy)
     {
     }
 
     internal NotificationDispatcher(
         INotificationChannelStore channels, IDeliveryLog log, IPendingDeliveryStore pending, NotificationOptions options, TimeProvider time, ILogger logger,
-        HttpMessageHandler handler)
+        HttpMessageHandler handler, OutboundAddressPolicy? policy = null)
     {
         _channels = channels;
         _log = log;
@@ -58,7 +57,7 @@ public sealed class NotificationDispatcher
         _time = time;
         _logger = logger;
         // The per-attempt timeout is Polly's, driven by the TimeProvider; HttpClient's own would use the wall clock.
-        _transport = new ChannelTransport(new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan }, time);
+        _transport = new ChannelTransport(new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan }, time, policy ?? OutboundAddressPolicy.Default);
 
         // Wait is the full mode, but only TryWrite is used: a full queue refuses at once and the delivery is logged as dropped.
         _queue = Channel.CreateBounded<Delivery>(new BoundedChannelOptions(options.QueueCapacity)

@@ -1,3 +1,4 @@
+using Argus.Core.Outbound;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -18,6 +19,8 @@ public static class NotificationServiceCollectionExtensions
         services.AddOptions<NotificationOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NotificationOptions>, ValidateNotificationOptions>());
         services.TryAddSingleton(TimeProvider.System);
+        // The host's policy (the server's, from Argus:Outbound) wins; without one, nothing non-public is reached.
+        services.TryAddSingleton(OutboundAddressPolicy.Default);
         services.AddSingleton<NotificationDispatcher>();
         services.AddHostedService<NotificationWorker>();
         return services;

@@ -2,6 +2,7 @@ using Argus.AI.Gateway;
 using Argus.AI.Masking;
 using Argus.AI.Providers;
 using Argus.Core.Llm;
+using Argus.Core.Outbound;
 using Argus.Server.Tenancy;
 using Argus.Storage.DuckDb;
 using Microsoft.EntityFrameworkCore;
@@ -21,7 +22,8 @@ internal static class AiServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<AiOptions>, ValidateAiOptions>();
         services.AddSingleton(sp => new ProviderRegistry(
             sp.GetRequiredService<IOptions<AiOptions>>().Value.Providers,
-            ProviderRegistry.CreateBuiltInAnalyst(sp.GetServices<IBuiltInRoleAnalyst>())));
+            ProviderRegistry.CreateBuiltInAnalyst(sp.GetServices<IBuiltInRoleAnalyst>()),
+            policy: sp.GetRequiredService<OutboundAddressPolicy>()));
         services.AddSingleton(sp => new RoleRateLimiter(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ILlmCallLog>(sp => sp.GetRequiredService<DuckDbTelemetryStore>());
         services.AddSingleton<ILlmCallRetention>(sp => sp.GetRequiredService<DuckDbTelemetryStore>());

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Argus.AI.Providers;
+using Argus.Core.Outbound;
 using Argus.Server.Api;
 using Argus.Server.Tenancy;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -34,14 +35,16 @@ internal static partial class ProvidersApi
     private static Results<Ok<ProviderInfo>, ProblemHttpResult> GetAsync(string name, ClaimsPrincipal user, ProviderRegistry registry) =>
         registry.Get(name, user.Tenant()) is { } info ? TypedResults.Ok(info) : NotFound(name);
 
-    private static Task<IResult> CreateAsync(HttpContext context, ClaimsPrincipal user, ProviderStore store, ProviderRegistry registry, ILogger<ProviderStore> logger, CancellationToken ct) =>
-        SaveAsync(null, context, user, store, registry, logger, ct);
+    private static Task<IResult> CreateAsync(
+        HttpContext context, ClaimsPrincipal user, ProviderStore store, ProviderRegistry registry, OutboundAddressPolicy policy, ILogger<ProviderStore> logger, CancellationToken ct) =>
+        SaveAsync(null, context, user, store, registry, policy, logger, ct);
 
-    private static Task<IResult> UpdateAsync(string name, HttpContext context, ClaimsPrincipal user, ProviderStore store, ProviderRegistry registry, ILogger<ProviderStore> logger, CancellationToken ct) =>
-        SaveAsync(name, context, user, store, registry, logger, ct);
+    private static Task<IResult> UpdateAsync(
+        string name, HttpContext context, ClaimsPrincipal user, ProviderStore store, ProviderRegistry registry, OutboundAddressPolicy policy, ILogger<ProviderStore> logger, CancellationToken ct) =>
+        SaveAsync(name, context, user, store, registry, policy, logger, ct);
 
     private static async Task<IResult> SaveAsync(
-        string? routeName, HttpContext context, ClaimsPrincipal user, ProviderStore store, ProviderRegistry registry, ILogger logger, CancellationToken ct)
+        string? routeName, HttpContext context, ClaimsPrincipal user, ProviderStore store, ProviderRegistry registry, OutboundAddressPolicy policy, ILogger logger, CancellationToken ct)
     {
         var (body, parseError) = await ReadAsync(context, ct);
         if (body is null)
@@ -83,11 +86,23 @@ internal static partial class ProvidersApi
             Add("name", "'name' is required: letters, digits, '.', '_' and '-', at most 64 characters, starting with a letter or digit.");
         }
 
+        // Secrets stay with their destination: when the URL the calls go to changes, stored ones must be sent again, or
+        // whoever may edit the provider could point it at a server of theirs and receive the key.
+        var moved = current is not null && !SameDestination(body.Type, body.BaseUrl, current);
+        if (moved && body.ApiKey is null && !string.IsNullOrEmpty(current!.ApiKey))
+        {
+            Add("apiKey", "the base URL changed, so 'apiKey' must be sent again (\"\" removes it): a stored key is not sent to a new destination.");
+        }
+
         // Write-only fields: an absent apiKey keeps the stored one ("" removes it); a header sent back as *** keeps its value.
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (header, value) in body.Headers ?? [])
         {
-            if (value == ProviderHeaders.Hidden)
+            if (value == ProviderHeaders.Hidden && moved)
+            {
+                Add($"headers.{header}", $"the base URL changed, so the value of header '{header}' must be sent again instead of '***': a stored value is not sent to a new destination.");
+            }
+            else if (value == ProviderHeaders.Hidden)
             {
                 if (current?.Headers.TryGetValue(header, out var kept) == true)
                 {
@@ -123,6 +138,12 @@ internal static partial class ProvidersApi
         foreach (var (field, rule) in ProviderOptionsValidator.Check(options))
         {
             Add(ApiField(field), $"'{ApiField(field)}' {rule}");
+        }
+
+        // Tenant-managed providers are tenant-directed connections: the early check of the address policy (the real one is at connect time).
+        if (options.BaseUrl is not null && Uri.TryCreate(options.BaseUrl, UriKind.Absolute, out var baseUri) && policy.CheckHost(baseUri.Host) is { } refused)
+        {
+            Add("baseUrl", $"'baseUrl' is {refused}.");
         }
 
         if (errors.Count > 0)
@@ -183,6 +204,15 @@ internal static partial class ProvidersApi
         {
             return (null, Invalid(new() { ["body"] = [$"the body is not a valid provider: {ex.Message}"] }));
         }
+    }
+
+    // Where calls go: the base URL as given, or the type's default, compared after URI normalisation.
+    private static bool SameDestination(string? type, string? baseUrl, ProviderOptions current)
+    {
+        static string? Effective(string? type, string? url) =>
+            (string.IsNullOrEmpty(url) ? ProviderRegistry.DefaultBaseUrl(type) : url) is { } u && Uri.TryCreate(u, UriKind.Absolute, out var uri) ? uri.AbsoluteUri : null;
+
+        return Effective(type, baseUrl) is { } now && now == Effective(current.Type, current.BaseUrl);
     }
 
     // Configuration paths (Type, Prices:gpt-4o) as the API's JSON names (type, prices.gpt-4o).

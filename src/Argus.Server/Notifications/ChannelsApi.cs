@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Argus.Core.Outbound;
 using Argus.Operations.Notifications;
 using Argus.Server.Api;
 using Argus.Server.Tenancy;
@@ -49,10 +50,10 @@ internal static partial class ChannelsApi
         await store.FindAsync(user.Tenant(), id, ct) is { } entity ? TypedResults.Ok(ToResponse(entity)) : NotFound(id);
 
     private static async Task<Results<Created<ChannelResponse>, ValidationProblem, Conflict<Microsoft.AspNetCore.Mvc.ProblemDetails>>> CreateAsync(
-        ChannelRequest request, ClaimsPrincipal user, ChannelStore store, TimeProvider time, ILogger<ChannelStore> logger, CancellationToken ct)
+        ChannelRequest request, ClaimsPrincipal user, ChannelStore store, OutboundAddressPolicy policy, TimeProvider time, ILogger<ChannelStore> logger, CancellationToken ct)
     {
         var tenant = user.Tenant();
-        var (settings, errors) = Validate(request, null);
+        var (settings, errors) = Validate(request, null, policy);
         if (request.Name is { } name && NamePattern().IsMatch(name) && await store.NameTakenAsync(tenant, name, null, ct))
         {
             Add(errors, "name", $"the tenant already has a channel called '{name}'.");
@@ -85,7 +86,7 @@ internal static partial class ChannelsApi
     }
 
     private static async Task<Results<Ok<ChannelResponse>, ValidationProblem, NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails>, Conflict<Microsoft.AspNetCore.Mvc.ProblemDetails>>> UpdateAsync(
-        string id, ChannelRequest request, ClaimsPrincipal user, ChannelStore store, TimeProvider time, ILogger<ChannelStore> logger, CancellationToken ct)
+        string id, ChannelRequest request, ClaimsPrincipal user, ChannelStore store, OutboundAddressPolicy policy, TimeProvider time, ILogger<ChannelStore> logger, CancellationToken ct)
     {
         var tenant = user.Tenant();
         if (await store.FindAsync(tenant, id, ct) is not { } current)
@@ -93,7 +94,7 @@ internal static partial class ChannelsApi
             return NotFound(id);
         }
 
-        var (settings, errors) = Validate(request, current);
+        var (settings, errors) = Validate(request, current, policy);
         if (request.Name is { } name && NamePattern().IsMatch(name) && await store.NameTakenAsync(tenant, name, current.Id, ct))
         {
             Add(errors, "name", $"the tenant already has a channel called '{name}'.");
@@ -177,8 +178,12 @@ internal static partial class ChannelsApi
         return TypedResults.Ok(new DeliveriesResponse([.. attempts.Select(ToItem)]));
     }
 
-    /// <summary>Checks a request (every problem, keyed by field) and merges it over the stored settings of <paramref name="current"/>.</summary>
-    private static (ChannelSettings Settings, Dictionary<string, string[]> Errors) Validate(ChannelRequest r, ChannelEntity? current)
+    /// <summary>
+    /// Checks a request (every problem, keyed by field) and merges it over the stored settings of <paramref name="current"/>.
+    /// Stored secrets stay with their destination: a request that changes the URL (or the SMTP server or login) must
+    /// send them again, or they would be handed to the new destination by whoever may edit the channel.
+    /// </summary>
+    private static (ChannelSettings Settings, Dictionary<string, string[]> Errors) Validate(ChannelRequest r, ChannelEntity? current, OutboundAddressPolicy policy)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var stored = current is null ? null : ChannelSettings.Of(current);
@@ -206,6 +211,23 @@ internal static partial class ChannelsApi
             if (url is null || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
             {
                 Add(errors, "url", $"'url' is required for a {type} channel: an absolute http or https URL.");
+            }
+            else if (policy.CheckHost(uri.Host) is { } refused)
+            {
+                Add(errors, "url", $"'url' is {refused}.");
+            }
+
+            if (type == ChannelTypes.Webhook && stored is not null && r.Url is not null && !SameDestination(r.Url, stored.Url))
+            {
+                if (r.Secret is null && stored.Secret is not null)
+                {
+                    Add(errors, "secret", "the URL changed, so 'secret' must be sent again (\"\" removes it): a stored secret is not sent to a new destination.");
+                }
+
+                foreach (var header in r.Headers is null ? stored.Headers?.Keys ?? [] : [])
+                {
+                    Add(errors, $"headers.{header}", $"the URL changed, so header '{header}' must be sent again ('headers' replaces them all): a stored header value is not sent to a new destination.");
+                }
             }
 
             if (type == ChannelTypes.Slack)
@@ -263,7 +285,7 @@ internal static partial class ChannelsApi
             secret = null;
             headers = null;
             url = null;
-            smtp = ValidateSmtp(r.Smtp, stored?.Smtp, errors);
+            smtp = ValidateSmtp(r.Smtp, stored?.Smtp, policy, errors);
             from = r.From;
             if (from is null || !IsAddress(from))
             {
@@ -287,7 +309,7 @@ internal static partial class ChannelsApi
         return (new ChannelSettings(url, string.IsNullOrEmpty(secret) ? null : secret, headers is { Count: > 0 } ? headers : null, smtp, from, to), errors);
     }
 
-    private static SmtpSettings? ValidateSmtp(SmtpRequest? s, SmtpSettings? stored, Dictionary<string, string[]> errors)
+    private static SmtpSettings? ValidateSmtp(SmtpRequest? s, SmtpSettings? stored, OutboundAddressPolicy policy, Dictionary<string, string[]> errors)
     {
         if (s is null)
         {
@@ -298,6 +320,10 @@ internal static partial class ChannelsApi
         if (string.IsNullOrWhiteSpace(s.Host) || s.Host.Length > 253 || Uri.CheckHostName(s.Host) == UriHostNameType.Unknown)
         {
             Add(errors, "smtp.host", "'smtp.host' is required: a host name or IP address.");
+        }
+        else if (policy.CheckHost(s.Host) is { } refused)
+        {
+            Add(errors, "smtp.host", $"'smtp.host' is {refused}.");
         }
 
         if (s.Port is not (>= 1 and <= 65535))
@@ -311,7 +337,15 @@ internal static partial class ChannelsApi
             Add(errors, "smtp.security", "'smtp.security' must be None, StartTls, SslOnConnect or Auto (default StartTls).");
         }
 
-        var password = s.Password ?? (s.Username == stored?.Username ? stored?.Password : null);
+        var password = s.Password ?? stored?.Password;
+        if (s.Password is null && stored?.Password is not null
+            && (!string.Equals(s.Host?.Trim().TrimEnd('.'), stored.Host.Trim().TrimEnd('.'), StringComparison.OrdinalIgnoreCase) || s.Port != stored.Port
+                || (string.IsNullOrEmpty(s.Username) ? null : s.Username) != stored.Username || security != stored.Security
+                || !string.Equals(s.TrustedCertificateSha256?.Replace(":", "", StringComparison.Ordinal), stored.TrustedCertificateSha256, StringComparison.OrdinalIgnoreCase)))
+        {
+            Add(errors, "smtp.password", "the SMTP server, port, security, pinned certificate or username changed, so 'smtp.password' must be sent again (\"\" removes it): a stored password is not sent to a new destination.");
+        }
+
         if (!string.IsNullOrEmpty(password) && string.IsNullOrEmpty(s.Username))
         {
             Add(errors, "smtp.password", "'smtp.password' needs 'smtp.username'.");
@@ -325,6 +359,10 @@ internal static partial class ChannelsApi
         return new SmtpSettings(s.Host ?? "", s.Port ?? 0, security, string.IsNullOrEmpty(s.Username) ? null : s.Username,
             string.IsNullOrEmpty(password) ? null : password, s.TrustedCertificateSha256?.Replace(":", "", StringComparison.Ordinal));
     }
+
+    // Any change but spelling counts: another path on a shared receiver (one hook service, many customers) is another destination.
+    private static bool SameDestination(string url, string? stored) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var a) && Uri.TryCreate(stored, UriKind.Absolute, out var b) && a.AbsoluteUri == b.AbsoluteUri;
 
     private static bool IsAddress(string value) => MailAddress.TryCreate(value, out var address) && address.Host.Length > 0;
 

@@ -21,6 +21,7 @@ namespace Argus.IntegrationTests.Ai;
 /// <item><c>slow</c>: answers after 30 s; <c>slow-stream</c>: first chunk after 30 s.</item>
 /// <item><c>http-NNN</c>: fails with that status; <c>refuse</c>: a refusal; <c>filter</c>: the content filter stops it.</item>
 /// <item><c>stream-break</c>: streams one chunk, then drops the connection.</item>
+/// <item><c>redirect</c>: answers 307 to the same path under <see cref="RedirectTo"/>.</item>
 /// </list>
 /// </summary>
 public sealed class FakeLlmUpstream : IAsyncDisposable
@@ -45,6 +46,9 @@ public sealed class FakeLlmUpstream : IAsyncDisposable
     public ConcurrentQueue<(string Model, IReadOnlyDictionary<string, string> Headers)> RequestHeaders { get; } = new();
 
     public Uri Url { get; private set; } = null!;
+
+    /// <summary>Where the <c>redirect</c> model sends the caller (307, same path).</summary>
+    public Uri? RedirectTo { get; set; }
 
     /// <summary>The base URL for an <c>openai</c> provider.</summary>
     public string OpenAiBaseUrl => new Uri(Url, "v1").ToString();
@@ -122,6 +126,13 @@ public sealed class FakeLlmUpstream : IAsyncDisposable
     private async Task OpenAiAsync(HttpContext context)
     {
         var (requestBody, model, stream, repair) = await ReadAsync(context);
+        if (model == "redirect" && RedirectTo is not null)
+        {
+            context.Response.StatusCode = StatusCodes.Status307TemporaryRedirect;
+            context.Response.Headers.Location = new Uri(RedirectTo, context.Request.Path.Value!.TrimStart('/')).ToString();
+            return;
+        }
+
         if (await FailAsync(context, model, anthropic: false))
         {
             return;

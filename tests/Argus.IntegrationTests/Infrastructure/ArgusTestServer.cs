@@ -33,11 +33,20 @@ public sealed class ArgusTestServer : IAsyncDisposable
 
     public IServiceProvider Services => _app!.Services;
 
-    /// <summary>Starts a server. Pass <paramref name="dataPath"/> to reuse a folder (restart tests); settings override configuration keys.</summary>
+    /// <summary>The outbound allow-list test servers get unless told otherwise: the local fakes (receivers, SMTP, LLMs) listen on 127.0.0.1.</summary>
+    public const string LoopbackAllowList = "127.0.0.1/32";
+
+    /// <summary>
+    /// Starts a server. Pass <paramref name="dataPath"/> to reuse a folder (restart tests); settings override configuration keys.
+    /// The server allows outbound connections to <see cref="LoopbackAllowList"/>, where the tests' fakes listen, unless
+    /// <paramref name="settings"/> set <c>Argus:Outbound:*</c> themselves or <paramref name="productionOutboundPolicy"/>
+    /// asks for the default policy (nothing non-public allowed).
+    /// </summary>
     public static async Task<ArgusTestServer> StartAsync(
         string? dataPath = null,
         IDictionary<string, string?>? settings = null,
-        Action<WebApplicationBuilder>? configure = null)
+        Action<WebApplicationBuilder>? configure = null,
+        bool productionOutboundPolicy = false)
     {
         var owns = dataPath is null;
         dataPath ??= TestDataFolder.NewPath();
@@ -53,6 +62,11 @@ public sealed class ArgusTestServer : IAsyncDisposable
             "--Kestrel:Endpoints:OtlpHttp:Url=http://127.0.0.1:0",
             "--Logging:LogLevel:Default=Warning",
         };
+        if (!productionOutboundPolicy && settings?.Keys.Any(k => k.StartsWith("Argus:Outbound:", StringComparison.OrdinalIgnoreCase)) != true)
+        {
+            args.Add($"--Argus:Outbound:AllowedNetworks:0={LoopbackAllowList}");
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             args.Add($"--{key}={value}");

@@ -147,8 +147,12 @@ public sealed class ChannelApiTests(ChannelServerFixture fixture) : IClassFixtur
         receiver.Script((502, $"bad gateway for /hook?token={webhookSecret}"), (401, "wrong " + headerToken));
         var dispatcher = server.Services.GetRequiredService<NotificationDispatcher>();
         await dispatcher.DispatchAsync("default", new NotificationMessage("alert.firing", "t", "warning", "x"), ["s-slack", "s-hook"]);
-        await Channels.FinishedAsync(server, "s-slack");
-        await Channels.FinishedAsync(server, "s-hook");
+        // Their test deliveries were sent already: wait for the failures of these.
+        foreach (var name in new[] { "s-slack", "s-hook" })
+        {
+            await ArgusTestServer.EventuallyAsync(() => Channels.DeliveriesAsync(server, name), d => d.Any(a => a.GetProperty("status").GetString() == "failed"), $"the failed delivery to {name}");
+        }
+
         await Call(HttpMethod.Get, "api/channels");
         foreach (var channel in new[] { hook, slack, mail })
         {
@@ -156,7 +160,11 @@ public sealed class ChannelApiTests(ChannelServerFixture fixture) : IClassFixtur
         }
 
         var deliveries = await Call(HttpMethod.Get, "api/channels/deliveries");
-        Assert.Contains(deliveries.GetProperty("deliveries").EnumerateArray(), d => d.GetProperty("error").ValueKind == JsonValueKind.String && d.GetProperty("error").GetString()!.Contains("***", StringComparison.Ordinal));
+        // The endpoints' answers are reported by status only: what they echoed (secrets included) is not in the log.
+        var errors = deliveries.GetProperty("deliveries").EnumerateArray().Where(d => d.GetProperty("error").ValueKind == JsonValueKind.String).Select(d => d.GetProperty("error").GetString()!).ToList();
+        Assert.Contains("HTTP 500", errors);
+        Assert.Contains("HTTP 401", errors);
+        Assert.DoesNotContain(errors, e => e.Contains("cannot post", StringComparison.Ordinal) || e.Contains("bad gateway for", StringComparison.Ordinal) || e.Contains("wrong", StringComparison.Ordinal));
 
         foreach (var secret in secrets)
         {
@@ -180,7 +188,7 @@ public sealed class ChannelApiTests(ChannelServerFixture fixture) : IClassFixtur
         Assert.Equal("https://example.com/a?***", created.GetProperty("url").GetString());
         Assert.True(created.GetProperty("enabled").GetBoolean());
 
-        using (var put = await client.PutAsJsonAsync($"api/channels/{id}", new { name = "crud-hook-2", type = "webhook", url = "https://example.com/b", enabled = false }))
+        using (var put = await client.PutAsJsonAsync($"api/channels/{id}", new { name = "crud-hook-2", type = "webhook", url = "https://example.com/b", secret = "s1", enabled = false }))
         {
             Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         }

@@ -16,7 +16,7 @@ namespace Argus.IntegrationTests.Notifications;
 public sealed class LocalHttpReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly ConcurrentQueue<(int Status, string Body)> _script = new();
+    private readonly ConcurrentQueue<(int Status, string Body, Uri? Location)> _script = new();
 
     private LocalHttpReceiver(WebApplication app) => _app = app;
 
@@ -29,9 +29,12 @@ public sealed class LocalHttpReceiver : IAsyncDisposable
     {
         foreach (var answer in answers)
         {
-            _script.Enqueue(answer);
+            _script.Enqueue((answer.Status, answer.Body, null));
         }
     }
+
+    /// <summary>Answers the next request with a redirect to <paramref name="location"/>.</summary>
+    public void Redirect(Uri location, int status = 307) => _script.Enqueue((status, "", location));
 
     /// <summary>Forgets the scripted answers not used yet: every request gets 200 "ok" again.</summary>
     public void ClearScript() => _script.Clear();
@@ -59,8 +62,13 @@ public sealed class LocalHttpReceiver : IAsyncDisposable
             context.Request.Path + context.Request.QueryString,
             context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
             buffer.ToArray()));
-        var (status, body) = _script.TryDequeue(out var answer) ? answer : (200, "ok");
+        var (status, body, location) = _script.TryDequeue(out var answer) ? answer : (200, "ok", null);
         context.Response.StatusCode = status;
+        if (location is not null)
+        {
+            context.Response.Headers.Location = location.ToString();
+        }
+
         await context.Response.WriteAsync(body);
     }
 
