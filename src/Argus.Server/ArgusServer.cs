@@ -6,6 +6,7 @@ using Argus.Server.Alerting;
 using Argus.Server.Api;
 using Argus.Server.ChangeTracking;
 using Argus.Server.Configuration;
+using Argus.Server.Hosting;
 using Argus.Server.Ingest;
 using Argus.Server.Issues;
 using Argus.Server.Outbound;
@@ -39,6 +40,10 @@ public static class ArgusServer
             builder.Configuration["Argus:Demo"] = "true";
         }
 
+        // Start-up failures (a port in use, bad configuration) are told in one line each by Program.cs; the host's own
+        // "Hosting failed to start" would repeat them with a stack trace.
+        builder.Logging.AddFilter((category, level) => !(StartupProblems.Starting && level >= LogLevel.Error && category == "Microsoft.Extensions.Hosting.Internal.Host"));
+
         var listeners = new ListenerRegistry();
         builder.Services.AddSingleton(listeners);
         builder.AddArgusListeners(listeners);
@@ -60,6 +65,7 @@ public static class ArgusServer
 
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, AuthorizationAnswers>();
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(ArgusPolicies.Authenticated, p => p.RequireAuthenticatedUser())
             .AddPolicy(ArgusPolicies.Ingest, p => p.RequireRole(ApiKeys.RoleAdmin, ApiKeys.RoleIngest))
@@ -76,6 +82,7 @@ public static class ArgusServer
 
         // Last, so that callers (tests, embedders) can replace any registration above.
         configure?.Invoke(builder);
+        builder.Services.DeferHostedServices();
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -106,8 +113,10 @@ public static class ArgusServer
     /// <summary>Prepares the stores (schema, default tenant) before the server accepts connections.</summary>
     public static async Task<StartupInfo> InitializeAsync(WebApplication app, CancellationToken cancellationToken = default)
     {
+        // Every section's problems at once, before anything reads one of them (the host would stop at the first).
+        app.Services.GetService<IStartupValidator>()?.Validate();
         var options = app.Services.GetRequiredService<IOptions<ArgusOptions>>().Value;
-        Directory.CreateDirectory(options.DataPath);
+        DataFolder.Ensure(options.DataPath);
         app.Services.GetRequiredService<IssueStateService>().Load();
         var tenants = app.Services.GetRequiredService<TenantBootstrap>();
         var bootstrap = await tenants.RunAsync(cancellationToken);
@@ -148,7 +157,7 @@ public static class ArgusServer
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ArgusOptions>>().Value;
-            Directory.CreateDirectory(options.DataPath);
+            DataFolder.Ensure(options.DataPath);
             return DuckDbTelemetryStore.Open(
                 new DuckDbStoreOptions
                 {

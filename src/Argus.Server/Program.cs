@@ -1,4 +1,5 @@
 using Argus.Server;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
 
 WebApplication app;
@@ -8,9 +9,9 @@ try
     // Building already reads the receiver limits (gRPC message sizes), so a bad limit fails here.
     app = ArgusServer.Build(args);
 }
-catch (OptionsValidationException ex)
+catch (Exception ex) when (StartupProblems.ConfigurationFailures(ex) is { Count: > 0 } failures)
 {
-    return await ConfigurationProblemsAsync(ex);
+    return await StartupProblems.ConfigurationAsync(failures);
 }
 
 // Disposed at the end so the stores close cleanly (the telemetry store checkpoints its write-ahead log).
@@ -20,12 +21,19 @@ await using (app)
     {
         startup = await ArgusServer.InitializeAsync(app);
 
-        // Options checked at start (ValidateOnStart: providers and the like) fail here, listed the same way.
+        // Options checked at start (ValidateOnStart: providers and the like) fail here, listed the same way. Background
+        // work starts only after every listener is bound, so a port in use stops Argus before anything has run.
         await app.StartAsync();
+        StartupProblems.Starting = false;
     }
-    catch (OptionsValidationException ex)
+    catch (Exception ex) when (StartupProblems.ConfigurationFailures(ex) is { Count: > 0 } failures)
     {
-        return await ConfigurationProblemsAsync(ex);
+        return await StartupProblems.ConfigurationAsync(failures);
+    }
+    catch (Exception ex) when (ex is AddressInUseException || ex.InnerException is AddressInUseException)
+    {
+        await Console.Error.WriteLineAsync(StartupProblems.PortInUse(app, ex));
+        return 1;
     }
 
     Console.WriteLine(ArgusBanner.Render(app, startup));
@@ -33,14 +41,3 @@ await using (app)
 }
 
 return 0;
-
-static async Task<int> ConfigurationProblemsAsync(OptionsValidationException ex)
-{
-    await Console.Error.WriteLineAsync("Argus cannot start, the configuration has problems:");
-    foreach (var failure in ex.Failures)
-    {
-        await Console.Error.WriteLineAsync("  - " + failure);
-    }
-
-    return 2;
-}

@@ -18,9 +18,9 @@ internal sealed class ValidateArgusOptions : IValidateOptions<ArgusOptions>
             errors.Add($"Argus:DataPath '{options.DataPath}' is not a valid path.");
         }
 
-        if (options.BootstrapApiKey is { } key && key.Length < 16)
+        if (options.BootstrapApiKey is { } key && Tenancy.ApiKeys.Weakness(key) is { } weakness)
         {
-            errors.Add("Argus:BootstrapApiKey must be at least 16 characters long (or unset, to have one generated).");
+            errors.Add($"Argus:BootstrapApiKey {weakness} (or leave it unset, to have one generated).");
         }
 
         var retention = options.Retention;

@@ -23,8 +23,26 @@ internal static class ApiKeys
     /// <summary>Lower-case hex SHA-256 of the key's UTF-8 bytes.</summary>
     public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
-    /// <summary>What lists show of a key: enough to recognise it, too little to use it.</summary>
-    public static string PrefixOf(string key) => key.Length <= 10 ? key[..Math.Min(4, key.Length)] : key[..10];
+    /// <summary>What lists show of a key Argus generated: its fixed format marker, none of its random characters.</summary>
+    public const string GeneratedMarker = "argus_";
+
+    /// <summary>What lists show of a key an operator chose (Argus:BootstrapApiKey): nothing of it.</summary>
+    public const string ChosenMarker = "(chosen)";
+
+    /// <summary>
+    /// What lists show of a key: whether Argus generated it, never any of its characters. Keys are told apart by their
+    /// random id (<c>key_…</c>) and name; showing even ten characters of an operator-chosen key gives part of a secret away.
+    /// </summary>
+    public static string PrefixOf(string key) => key.StartsWith(GeneratedMarker, StringComparison.Ordinal) && key.Length == 49 ? GeneratedMarker : ChosenMarker;
+
+    /// <summary>
+    /// Why an operator-chosen key is too weak, or null. A chosen key is hashed as a generated one is (SHA-256, fast, for a
+    /// lookup on every request), so it must be as hard to guess: long and varied rather than slowly hashed.
+    /// </summary>
+    public static string? Weakness(string key) =>
+        key.Length < 24 ? "must be at least 24 characters long"
+        : key.Distinct().Count() < 12 ? "must be random: it has fewer than 12 different characters"
+        : null;
 
     /// <summary>The stored row for <paramref name="key"/>: its hash and prefix, never the key itself.</summary>
     public static ApiKeyEntity NewEntity(string tenantId, string name, string role, string key, DateTimeOffset now) => new()

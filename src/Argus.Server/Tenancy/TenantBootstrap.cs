@@ -23,6 +23,14 @@ internal sealed class TenantBootstrap(
         // A control.db made by an older Argus gets the tables of newer features before anything reads them.
         await Ai.ControlPlaneSchemaUpgrade.CreateMissingTablesAsync(db, cancellationToken);
 
+        // Keys stored by an earlier Argus kept their first ten characters for display; lists show none of a key now.
+        foreach (var shown in await db.ApiKeys.Where(k => k.Prefix != ApiKeys.GeneratedMarker && k.Prefix != ApiKeys.ChosenMarker).ToListAsync(cancellationToken))
+        {
+            shown.Prefix = shown.Prefix.StartsWith(ApiKeys.GeneratedMarker, StringComparison.Ordinal) ? ApiKeys.GeneratedMarker : ApiKeys.ChosenMarker;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+
         if (await db.Tenants.AnyAsync(cancellationToken))
         {
             // An existing store keeps its keys; a configured bootstrap key that is not yet known is added,
@@ -58,10 +66,8 @@ internal sealed class TenantBootstrap(
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var now = time.GetUtcNow();
-        foreach (var old in await db.ApiKeys.Where(k => k.Name == name && k.TenantId == DefaultTenantId && k.RevokedAt == null).ToListAsync(cancellationToken))
-        {
-            old.RevokedAt = now;
-        }
+        // The earlier demo keys are deleted, not revoked: a revoked one per restart would pile up in the key list.
+        db.ApiKeys.RemoveRange(await db.ApiKeys.Where(k => k.Name == name && k.TenantId == DefaultTenantId).ToListAsync(cancellationToken));
 
         var key = ApiKeys.Generate();
         db.ApiKeys.Add(ApiKeys.NewEntity(DefaultTenantId, name, role, key, now));
