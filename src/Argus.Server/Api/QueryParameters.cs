@@ -23,8 +23,8 @@ internal sealed class QueryParameters(TimeProvider time)
     /// </summary>
     public TimeRange Range(string? from, string? to, TimeSpan? defaultSpan = null)
     {
-        var end = ParseTime("to", to) ?? time.GetUtcNow();
-        var start = ParseTime("from", from) ?? end - (defaultSpan ?? TimeSpan.FromHours(1));
+        var end = InStoreRange("to", ParseTime("to", to)) ?? time.GetUtcNow();
+        var start = InStoreRange("from", ParseTime("from", from)) ?? end - (defaultSpan ?? TimeSpan.FromHours(1));
         if (end < start)
         {
             Add("to", "'to' is before 'from'.");
@@ -133,6 +133,24 @@ internal sealed class QueryParameters(TimeProvider time)
             return null;
         }
 
+        // Relative to now, as in Grafana: now, now-1h, now-15m (or just -1h).
+        var relative = value.StartsWith("now", StringComparison.OrdinalIgnoreCase) ? value[3..] : value.StartsWith('-') ? value : null;
+        if (relative is not null)
+        {
+            if (relative.Length == 0)
+            {
+                return time.GetUtcNow();
+            }
+
+            if (relative[0] == '-' && Durations.TryParse(relative[1..], out var ago) && ago >= TimeSpan.Zero && ago <= TimeSpan.FromDays(3650))
+            {
+                return time.GetUtcNow() - ago;
+            }
+
+            Add(name, $"'{name}' '{value}' is not a time; relative times are now or now-<duration> ({Durations.Grammar}).");
+            return null;
+        }
+
         if (long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var epochMs))
         {
             try
@@ -153,6 +171,21 @@ internal sealed class QueryParameters(TimeProvider time)
 
         Add(name, $"'{name}' must be ISO-8601 (2026-06-15T12:00:00Z) or epoch milliseconds.");
         return null;
+    }
+
+    // Telemetry times are nanoseconds since 1970 in 64 bits, which end in April 2262; a time outside would wrap around
+    // and silently match nothing.
+    private static readonly DateTimeOffset LastRepresentable = DateTimeOffset.UnixEpoch.AddTicks(long.MaxValue / 100);
+
+    private DateTimeOffset? InStoreRange(string name, DateTimeOffset? value)
+    {
+        if (value is { } v && (v < DateTimeOffset.UnixEpoch || v > LastRepresentable))
+        {
+            Add(name, $"'{name}' must be between 1970-01-01 and {LastRepresentable:yyyy-MM-dd} (telemetry times are nanoseconds since 1970).");
+            return null;
+        }
+
+        return value;
     }
 
     internal static bool TryParseDuration(string value, out TimeSpan duration) => Durations.TryParse(value, out duration);

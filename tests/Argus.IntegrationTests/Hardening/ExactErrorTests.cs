@@ -141,4 +141,27 @@ public sealed class ExactErrorTests
             Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         }
     }
+
+    [Fact]
+    public async Task Time_ranges_take_relative_times_and_refuse_what_the_store_cannot_represent()
+    {
+        await using var server = await ArgusTestServer.StartAsync();
+        using var client = server.ApiClient();
+        var now = DateTimeOffset.UtcNow;
+
+        var relative = await server.GetJsonAsync("api/services?from=now-2h&to=now");
+        Assert.InRange(relative.GetProperty("from").GetDateTimeOffset(), now.AddHours(-2).AddMinutes(-1), now.AddHours(-2).AddMinutes(1));
+
+        using (var r = await client.GetAsync("api/services?to=2300-01-01T00:00:00Z"))
+        {
+            var problem = await ExpectProblemAsync(r, HttpStatusCode.BadRequest);
+            Assert.Contains("2262", Error(problem, "to"), StringComparison.Ordinal);
+        }
+
+        using (var r = await client.GetAsync("api/services?from=now-forever"))
+        {
+            var problem = await ExpectProblemAsync(r, HttpStatusCode.BadRequest);
+            Assert.Contains("now-<duration>", Error(problem, "from"), StringComparison.Ordinal);
+        }
+    }
 }
