@@ -77,6 +77,12 @@ internal static class OpenAiCompatibleApi
         {
             using var document = await JsonDocument.ParseAsync(context.Request.Body, default, ct);
             var root = document.RootElement;
+            if (Shape(root) is { } shapeError)
+            {
+                await ErrorAsync(context, 400, "invalid_request_error", "invalid_type", shapeError, ct);
+                return;
+            }
+
             model = root.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : "";
             stream = root.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
             includeUsage = root.TryGetProperty("stream_options", out var so) && so.ValueKind == JsonValueKind.Object
@@ -313,6 +319,51 @@ internal static class OpenAiCompatibleApi
         _ => "stop",
     };
 
+    /// <summary>What OpenAI answers for a body or message of the wrong JSON type, or null when the shape is right.</summary>
+    private static string? Shape(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return "We could not parse the JSON body of your request: it must be a JSON object.";
+        }
+
+        if (root.TryGetProperty("messages", out var messages))
+        {
+            if (messages.ValueKind != JsonValueKind.Array)
+            {
+                return $"Invalid type for 'messages': expected an array, but got {Kind(messages)} instead.";
+            }
+
+            var i = 0;
+            foreach (var m in messages.EnumerateArray())
+            {
+                if (m.ValueKind != JsonValueKind.Object)
+                {
+                    return $"Invalid type for 'messages[{i}]': expected an object, but got {Kind(m)} instead.";
+                }
+
+                if (m.TryGetProperty("content", out var c) && c.ValueKind == JsonValueKind.Array && c.EnumerateArray().Any(p => p.ValueKind != JsonValueKind.Object))
+                {
+                    return $"Invalid type for 'messages[{i}].content': expected a string or an array of objects.";
+                }
+
+                i++;
+            }
+        }
+
+        return null;
+    }
+
+    private static string Kind(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Null => "null",
+        _ => "a boolean",
+    };
+
     private static List<ChatMessageDto> ReadMessages(JsonElement root)
     {
         var result = new List<ChatMessageDto>();
@@ -332,7 +383,8 @@ internal static class OpenAiCompatibleApi
                 {
                     JsonValueKind.String => c.GetString(),
                     JsonValueKind.Array => string.Concat(c.EnumerateArray()
-                        .Where(p => p.TryGetProperty("type", out var t) && t.GetString() == "text" && p.TryGetProperty("text", out _))
+                        .Where(p => p.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String && t.GetString() == "text"
+                            && p.TryGetProperty("text", out var x) && x.ValueKind == JsonValueKind.String)
                         .Select(p => p.GetProperty("text").GetString())),
                     _ => null,
                 };

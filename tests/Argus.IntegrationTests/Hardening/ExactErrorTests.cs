@@ -164,4 +164,22 @@ public sealed class ExactErrorTests
             Assert.Contains("now-<duration>", Error(problem, "from"), StringComparison.Ordinal);
         }
     }
+
+    [Theory]
+    [InlineData("[1,2]", "JSON object")]
+    [InlineData("\"hello\"", "JSON object")]
+    [InlineData("""{"model":"role:oncall-assistant","messages":"hi"}""", "'messages'")]
+    [InlineData("""{"model":"role:oncall-assistant","messages":["hi"]}""", "'messages[0]'")]
+    [InlineData("""{"model":"role:oncall-assistant","messages":[{"role":"user","content":[1]}]}""", "'messages[0].content'")]
+    public async Task Chat_completions_answer_bodies_of_the_wrong_shape_with_a_400_in_OpenAIs_error_shape(string body, string named)
+    {
+        await using var server = await ArgusTestServer.StartAsync();
+        using var client = server.ApiClient();
+        using var r = await client.PostAsync("v1/chat/completions", Json(body));
+        var text = await r.Content.ReadAsStringAsync();
+        Assert.True(r.StatusCode == HttpStatusCode.BadRequest, $"{(int)r.StatusCode}: {text}");
+        var error = JsonDocument.Parse(text).RootElement.GetProperty("error");
+        Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
+        Assert.Contains(named, error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
 }
