@@ -13,7 +13,7 @@ namespace Argus.Otlp;
 /// <summary>How an export ended, independent of the transport that carried it.</summary>
 internal enum OtlpIngestStatus
 {
-    /// <summary>Everything valid was queued; <see cref="OtlpIngestResult.Rejected"/> may still be non-zero (partial success).</summary>
+    /// <summary>Everything valid is committed to the store; <see cref="OtlpIngestResult.Rejected"/> may still be non-zero (partial success).</summary>
     Accepted,
 
     /// <summary>The sink is full: retryable, after <see cref="OtlpIngestResult.RetryAfterSeconds"/>.</summary>
@@ -21,14 +21,18 @@ internal enum OtlpIngestStatus
 
     /// <summary>The server is stopping: retryable, elsewhere or later.</summary>
     ShuttingDown,
+
+    /// <summary>The store could not commit the data: nothing was kept, retryable after <see cref="OtlpIngestResult.RetryAfterSeconds"/>.</summary>
+    WriteFailed,
 }
 
 /// <summary>The result of one export; transports turn it into HTTP statuses or gRPC codes.</summary>
 internal readonly record struct OtlpIngestResult(OtlpIngestStatus Status, long Rejected, string? ErrorMessage, int RetryAfterSeconds);
 
 /// <summary>
-/// The transport-neutral receiver: maps a decoded OTLP request for one tenant, hands the batch to the sink
-/// without waiting, and reports what happened. gRPC and HTTP adapters only decode and encode around it.
+/// The transport-neutral receiver: maps a decoded OTLP request for one tenant, hands the batch to the sink, waits
+/// until the sink has committed it (so success means durable), and reports what happened. gRPC and HTTP adapters only
+/// decode and encode around it.
 /// </summary>
 internal sealed class OtlpIngestService(ITelemetrySink sink, IOptions<OtlpOptions> options, ILogger<OtlpIngestService> logger)
 {
@@ -37,14 +41,14 @@ internal sealed class OtlpIngestService(ITelemetrySink sink, IOptions<OtlpOption
     /// <summary>The options in force, for transports that enforce size limits themselves.</summary>
     public OtlpOptions Options => _options;
 
-    public OtlpIngestResult Export(ExportTraceServiceRequest request, string tenantId) =>
-        Offer("traces", tenantId, OtlpTraceMapper.Map(request, tenantId, _options));
+    public Task<OtlpIngestResult> ExportAsync(ExportTraceServiceRequest request, string tenantId, CancellationToken cancellationToken) =>
+        OfferAsync("traces", tenantId, OtlpTraceMapper.Map(request, tenantId, _options), cancellationToken);
 
-    public OtlpIngestResult Export(ExportLogsServiceRequest request, string tenantId) =>
-        Offer("logs", tenantId, OtlpLogMapper.Map(request, tenantId, _options));
+    public Task<OtlpIngestResult> ExportAsync(ExportLogsServiceRequest request, string tenantId, CancellationToken cancellationToken) =>
+        OfferAsync("logs", tenantId, OtlpLogMapper.Map(request, tenantId, _options), cancellationToken);
 
-    public OtlpIngestResult Export(ExportMetricsServiceRequest request, string tenantId) =>
-        Offer("metrics", tenantId, OtlpMetricMapper.Map(request, tenantId, _options));
+    public Task<OtlpIngestResult> ExportAsync(ExportMetricsServiceRequest request, string tenantId, CancellationToken cancellationToken) =>
+        OfferAsync("metrics", tenantId, OtlpMetricMapper.Map(request, tenantId, _options), cancellationToken);
 
     /// <summary>The tenant of an authenticated caller, from the <see cref="ArgusClaimTypes.TenantId"/> claim; null when absent or blank.</summary>
     public static string? TenantOf(ClaimsPrincipal? user)
@@ -53,7 +57,7 @@ internal sealed class OtlpIngestService(ITelemetrySink sink, IOptions<OtlpOption
         return string.IsNullOrWhiteSpace(value) ? null : value;
     }
 
-    private OtlpIngestResult Offer(string signal, string tenantId, OtlpMapResult mapped)
+    private async Task<OtlpIngestResult> OfferAsync(string signal, string tenantId, OtlpMapResult mapped, CancellationToken cancellationToken)
     {
         if (mapped.Rejected > 0)
         {
@@ -67,17 +71,20 @@ internal sealed class OtlpIngestService(ITelemetrySink sink, IOptions<OtlpOption
             return new OtlpIngestResult(OtlpIngestStatus.Accepted, mapped.Rejected, mapped.ErrorMessage, 0);
         }
 
-        switch (sink.TryAccept(mapped.Batch))
+        var retryAfter = Math.Max(1, sink.RetryAfterSeconds);
+        switch (await sink.AcceptAsync(mapped.Batch, cancellationToken))
         {
             case IngestOutcome.Accepted:
                 return new OtlpIngestResult(OtlpIngestStatus.Accepted, mapped.Rejected, mapped.ErrorMessage, 0);
             case IngestOutcome.QueueFull:
-                var retryAfter = Math.Max(1, sink.RetryAfterSeconds);
                 OtlpLog.QueueFull(logger, signal, tenantId, mapped.Batch.Count, retryAfter);
                 return new OtlpIngestResult(OtlpIngestStatus.QueueFull, 0, null, retryAfter);
+            case IngestOutcome.WriteFailed:
+                OtlpLog.WriteFailed(logger, signal, tenantId, mapped.Batch.Count, retryAfter);
+                return new OtlpIngestResult(OtlpIngestStatus.WriteFailed, 0, null, retryAfter);
             default:
                 OtlpLog.ShuttingDown(logger, signal, tenantId);
-                return new OtlpIngestResult(OtlpIngestStatus.ShuttingDown, 0, null, Math.Max(1, sink.RetryAfterSeconds));
+                return new OtlpIngestResult(OtlpIngestStatus.ShuttingDown, 0, null, retryAfter);
         }
     }
 }

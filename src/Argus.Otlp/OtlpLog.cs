@@ -14,6 +14,9 @@ internal static partial class OtlpLog
     [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "OTLP {Signal} from tenant {TenantId} refused: the server is shutting down")]
     public static partial void ShuttingDown(ILogger logger, string signal, string tenantId);
 
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "OTLP {Signal} from tenant {TenantId} not stored: committing its {Count} record(s) failed; client told to retry after {RetryAfterSeconds} s")]
+    public static partial void WriteFailed(ILogger logger, string signal, string tenantId, int count, int retryAfterSeconds);
+
     [LoggerMessage(EventId = 2004, Level = LogLevel.Debug, Message = "OTLP/HTTP request to {Path} refused with {StatusCode}: {Detail}")]
     public static partial void RequestRefused(ILogger logger, string path, int statusCode, string detail);
 

@@ -178,11 +178,14 @@ public static class ArgusServer
     {
         services.AddSingleton<TelemetryIngestQueue>();
         services.AddSingleton<IssueRegistry>();
+        services.AddSingleton<IssueJournal>();
         services.AddSingleton<IssueStateService>();
         services.AddHostedService(sp => sp.GetRequiredService<IssueStateService>());
 
-        // Receivers hand batches to the issue tagger, which hands them on to the bounded queue.
-        services.AddSingleton<ITelemetrySink>(sp => new IssueTaggingSink(sp.GetRequiredService<TelemetryIngestQueue>(), sp.GetRequiredService<IssueRegistry>()));
+        // Receivers hand batches to the issue tagger, which journals new issues and hands the batch on to the bounded
+        // queue; both answer only once what they keep is on disk.
+        services.AddSingleton<ITelemetrySink>(sp => new IssueTaggingSink(
+            sp.GetRequiredService<TelemetryIngestQueue>(), sp.GetRequiredService<IssueRegistry>(), sp.GetRequiredService<IssueJournal>()));
         services.AddHostedService(sp => sp.GetRequiredService<TelemetryIngestQueue>());
         services.AddSingleton<RetentionService>();
         services.AddHostedService(sp => sp.GetRequiredService<RetentionService>());

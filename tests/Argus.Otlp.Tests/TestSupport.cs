@@ -24,14 +24,14 @@ internal sealed class FakeSink : ITelemetrySink
 
     public int RetryAfterSeconds { get; set; } = 7;
 
-    public IngestOutcome TryAccept(TelemetryBatch batch)
+    public Task<IngestOutcome> AcceptAsync(TelemetryBatch batch, CancellationToken cancellationToken)
     {
         if (Outcome == IngestOutcome.Accepted)
         {
             Batches.Enqueue(batch);
         }
 
-        return Outcome;
+        return Task.FromResult(Outcome);
     }
 }
 

@@ -62,6 +62,11 @@ internal static class IngestLoad
         }
 
         var retries = 0;
+
+        // Time to acknowledge, per request: from its first send to its 200, retries included (what an exporter waits),
+        // and the round trip of the attempt that was acknowledged alone (what the server takes to answer yes).
+        var untilAcked = new double[Math.Max(payloads.Count, warmupSpans / Math.Max(1, batch))];
+        var ackedAttempt = new double[untilAcked.Length];
         async Task SendAllAsync(List<byte[]> all)
         {
             var next = -1;
@@ -70,13 +75,17 @@ internal static class IngestLoad
                 int i;
                 while ((i = Interlocked.Increment(ref next)) < all.Count)
                 {
+                    var first = Stopwatch.GetTimestamp();
                     while (true)
                     {
+                        var attempt = Stopwatch.GetTimestamp();
                         using var content = new ByteArrayContent(all[i]);
                         content.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
                         using var response = await http.PostAsync("v1/traces", content);
                         if (response.StatusCode == HttpStatusCode.OK)
                         {
+                            ackedAttempt[i] = Stopwatch.GetElapsedTime(attempt).TotalMilliseconds;
+                            untilAcked[i] = Stopwatch.GetElapsedTime(first).TotalMilliseconds;
                             break;
                         }
 
@@ -110,6 +119,10 @@ internal static class IngestLoad
         var stopwatch = Stopwatch.StartNew();
         await SendAllAsync(payloads);
         var acknowledged = stopwatch.Elapsed;
+        var untilAckedMs = untilAcked[..payloads.Count];
+        var ackedAttemptMs = ackedAttempt[..payloads.Count];
+        Array.Sort(untilAckedMs);
+        Array.Sort(ackedAttemptMs);
 
         // Sustained means stored: wait until the query API counts every span.
         await WaitStoredAsync(warmed + (requests * (long)batch));
@@ -127,6 +140,8 @@ internal static class IngestLoad
         Console.WriteLine($"Warm-up                    : {warmed:N0} spans first, stored at {warmupRate:N0} spans/s from a cold start");
         Console.WriteLine($"Spans sent                 : {total:N0} in {requests:N0} requests over {connections} connections");
         Console.WriteLine($"Acknowledged in            : {acknowledged.TotalSeconds:F2} s ({total / acknowledged.TotalSeconds:N0} spans/s); {retries} retry-later answers");
+        Console.WriteLine($"Time to acknowledge        : p50 {Percentile(untilAckedMs, 0.50):F0} ms, p99 {Percentile(untilAckedMs, 0.99):F0} ms, max {untilAckedMs[^1]:F0} ms (first send to 200, retries included)");
+        Console.WriteLine($"  the acknowledged attempt : p50 {Percentile(ackedAttemptMs, 0.50):F0} ms, p99 {Percentile(ackedAttemptMs, 0.99):F0} ms");
         Console.WriteLine($"Stored and queryable in    : {storedAt.TotalSeconds:F2} s");
         Console.WriteLine($"Sustained end to end       : {sustained:N0} spans/s");
         Console.WriteLine($"CPU per span               : server {serverUs:F1} µs, load generator {ownUs:F1} µs (decode only: {1e6 / decode.Rate:F1} µs)");
@@ -184,6 +199,10 @@ internal static class IngestLoad
         rates.Sort();
         return (rates[1], parseBytes / (double)spans, mapBytes / (double)spans);
     }
+
+    /// <summary>The value below which <paramref name="fraction"/> of the sorted values lie (nearest rank).</summary>
+    private static double Percentile(double[] sorted, double fraction) =>
+        sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(fraction * sorted.Length) - 1, 0, sorted.Length - 1)];
 
     internal static int Option(string[] args, string name, int defaultValue)
     {

@@ -26,10 +26,10 @@ internal static class ReceiverCeiling
 
         public int RetryAfterSeconds => 1;
 
-        public IngestOutcome TryAccept(TelemetryBatch batch)
+        public Task<IngestOutcome> AcceptAsync(TelemetryBatch batch, CancellationToken cancellationToken)
         {
             Interlocked.Add(ref _records, batch.Count);
-            return IngestOutcome.Accepted;
+            return Task.FromResult(IngestOutcome.Accepted);
         }
     }
 

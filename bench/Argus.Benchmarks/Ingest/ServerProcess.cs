@@ -4,18 +4,23 @@ using System.Net.Sockets;
 
 namespace Argus.Benchmarks.Ingest;
 
-/// <summary>A real Argus server in its own process (Release build), so its memory is measured alone.</summary>
+/// <summary>
+/// A real Argus server in its own process, so its memory is measured alone (the benchmarks, on a Release build) and it
+/// can be killed outright (the crash tests in Argus.IntegrationTests, which link this file, on the build beside them).
+/// </summary>
 internal sealed class ServerProcess : IAsyncDisposable
 {
     public const string Key = "bench-admin-key-0123456789abcdef";
 
     private readonly Process _process;
+    private bool _disposed;
 
-    private ServerProcess(Process process, string dataPath, Uri api, Uri otlpHttp)
+    private ServerProcess(Process process, string dataPath, Uri api, Uri otlpGrpc, Uri otlpHttp)
     {
         _process = process;
         DataPath = dataPath;
         ApiUrl = api;
+        OtlpGrpcUrl = otlpGrpc;
         OtlpHttpUrl = otlpHttp;
     }
 
@@ -23,13 +28,21 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public Uri ApiUrl { get; }
 
+    public Uri OtlpGrpcUrl { get; }
+
     public Uri OtlpHttpUrl { get; }
 
     public int ProcessId => _process.Id;
 
-    public static async Task<ServerProcess> StartAsync(string dataPath, params string[] extraArgs)
+    public bool HasExited => _disposed || _process.HasExited;
+
+    /// <summary>Builds the server (Release) unless <c>ARGUS_BENCH_NO_BUILD=1</c>, and starts it.</summary>
+    public static async Task<ServerProcess> StartAsync(string dataPath, params string[] extraArgs) =>
+        await StartAsync(await BuildServerAsync(), dataPath, extraArgs, TimeSpan.FromSeconds(60));
+
+    /// <summary>Starts <paramref name="dll"/> on free loopback ports and waits until it answers <c>/health</c>.</summary>
+    public static async Task<ServerProcess> StartAsync(string dll, string dataPath, IEnumerable<string> extraArgs, TimeSpan timeout)
     {
-        var dll = await BuildServerAsync();
         var api = FreePort();
         var grpc = FreePort();
         var http = FreePort();
@@ -65,9 +78,10 @@ internal sealed class ServerProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("[server] " + e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new ServerProcess(process, dataPath, new Uri($"http://127.0.0.1:{api}/"), new Uri($"http://127.0.0.1:{http}/"));
+        var server = new ServerProcess(process, dataPath, new Uri($"http://127.0.0.1:{api}/"), new Uri($"http://127.0.0.1:{grpc}/"), new Uri($"http://127.0.0.1:{http}/"));
         using var client = new HttpClient();
-        for (var i = 0; i < 600; i++)
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < timeout)
         {
             try
             {
@@ -89,7 +103,19 @@ internal sealed class ServerProcess : IAsyncDisposable
             await Task.Delay(100);
         }
 
-        throw new TimeoutException("the server did not become ready in 60 s");
+        await server.DisposeAsync();
+        throw new TimeoutException($"the server did not become ready in {timeout.TotalSeconds:F0} s");
+    }
+
+    /// <summary>Kills the server outright (SIGKILL, as <c>kill -9</c>): no drain, no checkpoint, no save.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        await _process.WaitForExitAsync();
     }
 
     /// <summary>Peak resident memory of the server process (VmHWM), in bytes.</summary>
@@ -125,6 +151,12 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

@@ -157,6 +157,54 @@ public sealed class LogTemplateMiner
         }
     }
 
+    /// <summary>
+    /// Puts a template back under its id, as a replay of a journal of template changes does: an unknown id is
+    /// created (evicting the least recently used template at the cap), a known one takes the new words and keeps its count.
+    /// </summary>
+    /// <param name="id">The template's id, as <see cref="LogTemplateMatch.TemplateId"/> gave it.</param>
+    /// <param name="text">The template's text, as <see cref="LogTemplateMatch.Template"/> gave it (words never hold spaces).</param>
+    public void Restore(ulong id, string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var tokens = text.Split(' ');
+        if (id == 0 || tokens.Length > _options.MaxTokens)
+        {
+            return;
+        }
+
+        for (var i = 0; i < tokens.Length; i++)
+        {
+            // The matching fast paths compare the wildcard by reference.
+            if (tokens[i] == LogTokenizer.Wildcard)
+            {
+                tokens[i] = LogTokenizer.Wildcard;
+            }
+        }
+
+        lock (_gate)
+        {
+            long count = 0;
+            if (_byId.TryGetValue(id, out var known))
+            {
+                if (known.Text == text)
+                {
+                    return;
+                }
+
+                count = known.Count;
+                Evict(known);
+            }
+            else if (_byId.Count >= _options.MaxTemplates)
+            {
+                Evict(_recency.Last!.Value);
+            }
+
+            var cluster = new Cluster(id, tokens) { Count = count };
+            Register(cluster);
+            cluster.Recency = _recency.AddFirst(cluster);
+        }
+    }
+
     /// <summary>Writes the whole state (templates, ids, counts, recency) as UTF-8 JSON to <paramref name="stream"/>.</summary>
     /// <remarks>Options are not written: they belong to the host's configuration and are passed again to <see cref="Load"/>.</remarks>
     public void Save(Stream stream)

@@ -3,12 +3,14 @@ namespace Argus.Core.Telemetry;
 /// <summary>The outcome of offering a batch to the ingest queue.</summary>
 public enum IngestOutcome
 {
-    /// <summary>Queued; it will be written, and a graceful stop flushes it.</summary>
+    /// <summary>Committed to the store: it survives a crash, so the caller may acknowledge it.</summary>
     Accepted,
     /// <summary>The queue is full: the caller should answer with a retryable status and Retry-After.</summary>
     QueueFull,
     /// <summary>The server is stopping and takes no more data.</summary>
     ShuttingDown,
+    /// <summary>The store could not commit the batch: nothing of it is kept, and the caller should answer with a retryable status.</summary>
+    WriteFailed,
 }
 
 /// <summary>
@@ -17,17 +19,26 @@ public enum IngestOutcome
 /// </summary>
 public interface ITelemetrySink
 {
-    /// <summary>Offers a batch without waiting.</summary>
-    IngestOutcome TryAccept(TelemetryBatch batch);
+    /// <summary>
+    /// Offers a batch. Never waits for room: a full queue or a stopping server answers at once. An accepted batch
+    /// completes with <see cref="IngestOutcome.Accepted"/> only once it is committed to the store (durable), or with
+    /// <see cref="IngestOutcome.WriteFailed"/> when the commit failed.
+    /// </summary>
+    /// <param name="batch">The records of one request.</param>
+    /// <param name="cancellationToken">Stops the waiting (the caller went away), not the write: a queued batch is still written.</param>
+    Task<IngestOutcome> AcceptAsync(TelemetryBatch batch, CancellationToken cancellationToken);
 
     /// <summary>A hint, in seconds, for Retry-After when the sink is full.</summary>
     int RetryAfterSeconds { get; }
 }
 
-/// <summary>Writes telemetry to a store. Called by the single ingest consumer, never concurrently.</summary>
+/// <summary>Writes telemetry to a store, for the ingest writers (several may call at once).</summary>
 public interface ITelemetryWriter
 {
-    /// <summary>Writes the batches in one go (one transaction or appender pass where the store allows).</summary>
+    /// <summary>
+    /// Writes the batches in one transaction: when the task completes successfully every record is committed and
+    /// survives a crash of the process; when it fails none is kept.
+    /// </summary>
     Task WriteAsync(IReadOnlyList<TelemetryBatch> batches, CancellationToken cancellationToken);
 }
 

@@ -14,9 +14,9 @@ namespace Argus.Otlp.Grpc;
 /// <summary>OTLP/gRPC trace receiver: a thin adapter over <see cref="OtlpIngestService"/>.</summary>
 internal sealed class OtlpGrpcTraceService(OtlpIngestService ingest, ILogger<OtlpGrpcTraceService> logger) : TraceService.TraceServiceBase
 {
-    public override Task<ExportTraceServiceResponse> Export(ExportTraceServiceRequest request, ServerCallContext context)
+    public override async Task<ExportTraceServiceResponse> Export(ExportTraceServiceRequest request, ServerCallContext context)
     {
-        var result = ingest.Export(request, OtlpGrpc.RequireTenant(context, logger));
+        var result = await ingest.ExportAsync(request, OtlpGrpc.RequireTenant(context, logger), context.CancellationToken);
         OtlpGrpc.ThrowIfRefused(result);
         var response = new ExportTraceServiceResponse();
         if (result.Rejected > 0)
@@ -24,16 +24,16 @@ internal sealed class OtlpGrpcTraceService(OtlpIngestService ingest, ILogger<Otl
             response.PartialSuccess = new ExportTracePartialSuccess { RejectedSpans = result.Rejected, ErrorMessage = result.ErrorMessage ?? string.Empty };
         }
 
-        return Task.FromResult(response);
+        return response;
     }
 }
 
 /// <summary>OTLP/gRPC logs receiver: a thin adapter over <see cref="OtlpIngestService"/>.</summary>
 internal sealed class OtlpGrpcLogsService(OtlpIngestService ingest, ILogger<OtlpGrpcLogsService> logger) : LogsService.LogsServiceBase
 {
-    public override Task<ExportLogsServiceResponse> Export(ExportLogsServiceRequest request, ServerCallContext context)
+    public override async Task<ExportLogsServiceResponse> Export(ExportLogsServiceRequest request, ServerCallContext context)
     {
-        var result = ingest.Export(request, OtlpGrpc.RequireTenant(context, logger));
+        var result = await ingest.ExportAsync(request, OtlpGrpc.RequireTenant(context, logger), context.CancellationToken);
         OtlpGrpc.ThrowIfRefused(result);
         var response = new ExportLogsServiceResponse();
         if (result.Rejected > 0)
@@ -41,16 +41,16 @@ internal sealed class OtlpGrpcLogsService(OtlpIngestService ingest, ILogger<Otlp
             response.PartialSuccess = new ExportLogsPartialSuccess { RejectedLogRecords = result.Rejected, ErrorMessage = result.ErrorMessage ?? string.Empty };
         }
 
-        return Task.FromResult(response);
+        return response;
     }
 }
 
 /// <summary>OTLP/gRPC metrics receiver: a thin adapter over <see cref="OtlpIngestService"/>.</summary>
 internal sealed class OtlpGrpcMetricsService(OtlpIngestService ingest, ILogger<OtlpGrpcMetricsService> logger) : MetricsService.MetricsServiceBase
 {
-    public override Task<ExportMetricsServiceResponse> Export(ExportMetricsServiceRequest request, ServerCallContext context)
+    public override async Task<ExportMetricsServiceResponse> Export(ExportMetricsServiceRequest request, ServerCallContext context)
     {
-        var result = ingest.Export(request, OtlpGrpc.RequireTenant(context, logger));
+        var result = await ingest.ExportAsync(request, OtlpGrpc.RequireTenant(context, logger), context.CancellationToken);
         OtlpGrpc.ThrowIfRefused(result);
         var response = new ExportMetricsServiceResponse();
         if (result.Rejected > 0)
@@ -58,7 +58,7 @@ internal sealed class OtlpGrpcMetricsService(OtlpIngestService ingest, ILogger<O
             response.PartialSuccess = new ExportMetricsPartialSuccess { RejectedDataPoints = result.Rejected, ErrorMessage = result.ErrorMessage ?? string.Empty };
         }
 
-        return Task.FromResult(response);
+        return response;
     }
 }
 
@@ -81,23 +81,29 @@ internal static class OtlpGrpc
     }
 
     /// <summary>
-    /// A full queue answers UNAVAILABLE with a google.rpc.RetryInfo: OTLP clients always retry UNAVAILABLE and honour
-    /// the delay when they read it (RESOURCE_EXHAUSTED would be retried only by clients that parse RetryInfo).
-    /// Shutting down answers UNAVAILABLE without a delay, so clients can fail over at once.
+    /// A full queue and a failed commit answer UNAVAILABLE with a google.rpc.RetryInfo: OTLP clients always retry
+    /// UNAVAILABLE and honour the delay when they read it (RESOURCE_EXHAUSTED would be retried only by clients that
+    /// parse RetryInfo). Shutting down answers UNAVAILABLE without a delay, so clients can fail over at once.
     /// </summary>
     public static void ThrowIfRefused(OtlpIngestResult result)
     {
         switch (result.Status)
         {
             case OtlpIngestStatus.QueueFull:
-                const string full = "The Argus ingest queue is full; retry later.";
-                var details = new RpcStatus { Code = (int)StatusCode.Unavailable, Message = full };
-                details.Details.Add(Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(TimeSpan.FromSeconds(result.RetryAfterSeconds)) }));
-                throw new RpcException(
-                    new GrpcStatus(StatusCode.Unavailable, full),
-                    new Metadata { { StatusDetailsTrailer, details.ToByteArray() } });
+                throw RetryLater("The Argus ingest queue is full; retry later.", result.RetryAfterSeconds);
+            case OtlpIngestStatus.WriteFailed:
+                throw RetryLater("The Argus store could not commit the data and kept none of it; retry later.", result.RetryAfterSeconds);
             case OtlpIngestStatus.ShuttingDown:
                 throw new RpcException(new GrpcStatus(StatusCode.Unavailable, "The Argus server is shutting down."));
         }
+    }
+
+    private static RpcException RetryLater(string message, int retryAfterSeconds)
+    {
+        var details = new RpcStatus { Code = (int)StatusCode.Unavailable, Message = message };
+        details.Details.Add(Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(TimeSpan.FromSeconds(retryAfterSeconds)) }));
+        return new RpcException(
+            new GrpcStatus(StatusCode.Unavailable, message),
+            new Metadata { { StatusDetailsTrailer, details.ToByteArray() } });
     }
 }

@@ -21,25 +21,25 @@ internal sealed class OtlpHttpHandler(OtlpIngestService ingest, ILogger<OtlpHttp
     public Task HandleTracesAsync(HttpContext context) => HandleAsync(
         context,
         ExportTraceServiceRequest.Parser,
-        ingest.Export,
+        ingest.ExportAsync,
         (rejected, message) => rejected == 0 ? new ExportTraceServiceResponse() : new ExportTraceServiceResponse { PartialSuccess = new ExportTracePartialSuccess { RejectedSpans = rejected, ErrorMessage = message } });
 
     public Task HandleLogsAsync(HttpContext context) => HandleAsync(
         context,
         ExportLogsServiceRequest.Parser,
-        ingest.Export,
+        ingest.ExportAsync,
         (rejected, message) => rejected == 0 ? new ExportLogsServiceResponse() : new ExportLogsServiceResponse { PartialSuccess = new ExportLogsPartialSuccess { RejectedLogRecords = rejected, ErrorMessage = message } });
 
     public Task HandleMetricsAsync(HttpContext context) => HandleAsync(
         context,
         ExportMetricsServiceRequest.Parser,
-        ingest.Export,
+        ingest.ExportAsync,
         (rejected, message) => rejected == 0 ? new ExportMetricsServiceResponse() : new ExportMetricsServiceResponse { PartialSuccess = new ExportMetricsPartialSuccess { RejectedDataPoints = rejected, ErrorMessage = message } });
 
     private async Task HandleAsync<TRequest>(
         HttpContext context,
         MessageParser<TRequest> parser,
-        Func<TRequest, string, OtlpIngestResult> export,
+        Func<TRequest, string, CancellationToken, Task<OtlpIngestResult>> export,
         Func<long, string, IMessage> respond)
         where TRequest : IMessage<TRequest>, new()
     {
@@ -115,7 +115,8 @@ internal sealed class OtlpHttpHandler(OtlpIngestService ingest, ILogger<OtlpHttp
             return;
         }
 
-        var result = export(message, tenant);
+        // Answered only once the data is committed (or refused): a 200 means the data survives a crash.
+        var result = await export(message, tenant, context.RequestAborted);
         switch (result.Status)
         {
             case OtlpIngestStatus.QueueFull:
@@ -125,6 +126,10 @@ internal sealed class OtlpHttpHandler(OtlpIngestService ingest, ILogger<OtlpHttp
             case OtlpIngestStatus.ShuttingDown:
                 context.Response.Headers.RetryAfter = result.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 await ProblemAsync(context, StatusCodes.Status503ServiceUnavailable, "Service unavailable", "The server is shutting down.");
+                return;
+            case OtlpIngestStatus.WriteFailed:
+                context.Response.Headers.RetryAfter = result.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await ProblemAsync(context, StatusCodes.Status503ServiceUnavailable, "Service unavailable", "The data could not be stored and nothing of it was kept; retry after the delay in Retry-After.");
                 return;
         }
 

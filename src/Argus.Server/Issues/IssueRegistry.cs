@@ -39,7 +39,8 @@ internal sealed class IssueRegistry : Argus.Core.Issues.IIssueCatalog
     public LogTemplateMatch MineTemplate(string tenantId, string body) => Tenant(tenantId).Miner.Add(body);
 
     /// <summary>Records one occurrence.</summary>
-    public void Observe(string tenantId, ulong id, string kind, string title, string? exceptionType, int severity, DateTimeOffset time, string sample)
+    /// <returns>True when the issue is new or its title changed: what <see cref="IssueJournal"/> must keep before the data is acknowledged.</returns>
+    public bool Observe(string tenantId, ulong id, string kind, string title, string? exceptionType, int severity, DateTimeOffset time, string sample)
     {
         var tenant = Tenant(tenantId);
         lock (tenant)
@@ -54,7 +55,7 @@ internal sealed class IssueRegistry : Argus.Core.Issues.IIssueCatalog
                     FirstSeen = time < known.FirstSeen ? time : known.FirstSeen,
                     LastSeen = time > known.LastSeen ? time : known.LastSeen,
                 };
-                return;
+                return !string.Equals(known.Title, title, StringComparison.Ordinal);
             }
 
             if (tenant.Issues.Count >= MaxIssuesPerTenant)
@@ -64,6 +65,47 @@ internal sealed class IssueRegistry : Argus.Core.Issues.IIssueCatalog
             }
 
             tenant.Issues[id] = new IssueInfo(id, kind, title, exceptionType, severity, time, time, sample.Length > 2_000 ? sample[..2_000] : sample);
+            return true;
+        }
+    }
+
+    /// <summary>The current text of a log template, or null when the miner no longer holds it.</summary>
+    public string? FindTemplate(string tenantId, ulong id)
+    {
+        TenantIssues? tenant;
+        lock (_tenants)
+        {
+            if (!_tenants.TryGetValue(tenantId, out tenant))
+            {
+                return null;
+            }
+        }
+
+        return tenant.Miner.GetTemplate(id)?.Text;
+    }
+
+    /// <summary>
+    /// Applies one journal entry on top of what <see cref="Load"/> read: the issue's title and kind as the entry has
+    /// them, its first and last seen widened, and the template put back into the miner under its id.
+    /// </summary>
+    public void Apply(string tenantId, IssueInfo issue, string? template)
+    {
+        var tenant = Tenant(tenantId);
+        if (template is not null)
+        {
+            tenant.Miner.Restore(issue.Id, template);
+        }
+
+        lock (tenant)
+        {
+            tenant.Issues[issue.Id] = tenant.Issues.TryGetValue(issue.Id, out var known)
+                ? issue with
+                {
+                    MaxSeverity = Math.Max(known.MaxSeverity, issue.MaxSeverity),
+                    FirstSeen = known.FirstSeen < issue.FirstSeen ? known.FirstSeen : issue.FirstSeen,
+                    LastSeen = known.LastSeen > issue.LastSeen ? known.LastSeen : issue.LastSeen,
+                }
+                : issue;
         }
     }
 
@@ -187,6 +229,9 @@ internal sealed class IssueRegistry : Argus.Core.Issues.IIssueCatalog
         using (var stream = File.Create(temporary))
         {
             write(stream);
+
+            // On disk before the rename, and before the journal it replaces is deleted.
+            stream.Flush(flushToDisk: true);
         }
 
         File.Move(temporary, path, overwrite: true);
@@ -198,4 +243,5 @@ internal sealed record IssueFile(string TenantId, IReadOnlyList<IssueInfo> Issue
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(IssueFile))]
+[JsonSerializable(typeof(IssueJournalEntry))]
 internal sealed partial class IssueStateJsonContext : JsonSerializerContext;

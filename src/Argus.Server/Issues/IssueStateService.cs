@@ -1,23 +1,23 @@
-using Argus.Server.Configuration;
-using Microsoft.Extensions.Options;
-
 namespace Argus.Server.Issues;
 
-/// <summary>Saves the template miners and issues to <c>{DataPath}/issues</c> every few minutes and on a graceful stop.</summary>
+/// <summary>
+/// Saves a snapshot of the template miners and issues (with their counters) to <c>{DataPath}/issues</c> every few
+/// minutes and on a graceful stop; what changed in between is in the <see cref="IssueJournal"/>.
+/// </summary>
 internal sealed partial class IssueStateService(
     IssueRegistry registry,
-    IOptions<ArgusOptions> options,
+    IssueJournal journal,
     TimeProvider time,
     ILogger<IssueStateService> logger) : BackgroundService
 {
     private static readonly TimeSpan SaveInterval = TimeSpan.FromMinutes(5);
 
-    public string Folder => Path.Combine(Path.GetFullPath(options.Value.DataPath), "issues");
+    public string Folder => journal.Folder;
 
-    /// <summary>Loads what an earlier run saved; called once before the server accepts data.</summary>
+    /// <summary>Loads the last snapshot and replays the journal written after it; called once before the server accepts data.</summary>
     public void Load()
     {
-        foreach (var problem in registry.Load(Folder))
+        foreach (var problem in registry.Load(Folder).Concat(journal.Replay()))
         {
             LogLoadProblem(logger, problem);
         }
@@ -30,7 +30,7 @@ internal sealed partial class IssueStateService(
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                Save();
+                await SaveAsync();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -42,14 +42,18 @@ internal sealed partial class IssueStateService(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        Save();
+        await SaveAsync();
     }
 
-    private void Save()
+    private async Task SaveAsync()
     {
         try
         {
+            // The new journal generation first: a change made while the snapshot is written is in the new file,
+            // so the older files may go once the snapshot is on disk.
+            var generation = await journal.StartGenerationAsync(CancellationToken.None);
             registry.Save(Folder);
+            journal.DeleteBefore(generation);
         }
         catch (IOException ex)
         {

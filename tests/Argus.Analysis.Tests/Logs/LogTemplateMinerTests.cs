@@ -139,6 +139,35 @@ public sealed class LogTemplateMinerTests
     }
 
     [Fact]
+    public void Restore_puts_templates_back_under_their_ids_as_a_journal_replay_does()
+    {
+        var lines = new[]
+        {
+            "user alice logged in from 10.0.0.1 over ssh",
+            "user bob logged in from 10.0.0.2 over ssh",
+            "disk /dev/sda1 is 93% full",
+            string.Empty,
+        };
+        var miner = new LogTemplateMiner();
+        var ids = lines.Select(l => miner.Add(l).TemplateId).ToArray();
+
+        var restored = new LogTemplateMiner();
+        foreach (var template in miner.GetTemplates())
+        {
+            restored.Restore(template.Id, template.Text);
+        }
+
+        Assert.Equal(miner.GetTemplates().Select(t => (t.Id, t.Text)).Order(), restored.GetTemplates().Select(t => (t.Id, t.Text)).Order());
+        Assert.Equal(ids, lines.Select(l => restored.Add(l).TemplateId).ToArray());
+
+        // A later, more general text replaces the earlier one under the same id, and lines match it.
+        restored.Restore(ids[0], "user <*> logged in from <*> over <*>");
+        Assert.Equal("user <*> logged in from <*> over <*>", restored.GetTemplate(ids[0])!.Text);
+        Assert.Equal(ids[0], restored.Add("user dave logged in from 10.1.1.1 over telnet").TemplateId);
+        Assert.Equal(miner.Count, restored.Count);
+    }
+
+    [Fact]
     public void Empty_and_blank_bodies_have_a_template()
     {
         var miner = new LogTemplateMiner();
