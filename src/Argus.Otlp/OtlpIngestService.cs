@@ -34,9 +34,22 @@ internal readonly record struct OtlpIngestResult(OtlpIngestStatus Status, long R
 /// until the sink has committed it (so success means durable), and reports what happened. gRPC and HTTP adapters only
 /// decode and encode around it.
 /// </summary>
-internal sealed class OtlpIngestService(ITelemetrySink sink, IOptions<OtlpOptions> options, ILogger<OtlpIngestService> logger)
+internal sealed class OtlpIngestService(ITelemetrySink sink, IOptions<OtlpOptions> options, ILogger<OtlpIngestService> logger) : IDisposable
 {
     private readonly OtlpOptions _options = options.Value;
+
+    // Bounds how many request bodies are buffered and parsed at once, so concurrent requests cannot multiply the cost
+    // of one; the domain model they map to is bounded by the ingest queue instead.
+    private readonly SemaphoreSlim _decodes = new(options.Value.MaxConcurrentDecodes, options.Value.MaxConcurrentDecodes);
+
+    /// <summary>Waits up to 5 seconds for a decode slot; null when none came free (answer 503 with Retry-After).</summary>
+    public async Task<IDisposable?> EnterDecodeAsync(CancellationToken cancellationToken) =>
+        await _decodes.WaitAsync(TimeSpan.FromSeconds(5), cancellationToken) ? new DecodeSlot(_decodes) : null;
+
+    public void Dispose() => _decodes.Dispose();
+
+    /// <summary>The same, for a synchronous caller (the gRPC deserializer).</summary>
+    public IDisposable? EnterDecode() => _decodes.Wait(TimeSpan.FromSeconds(5)) ? new DecodeSlot(_decodes) : null;
 
     /// <summary>The options in force, for transports that enforce size limits themselves.</summary>
     public OtlpOptions Options => _options;
@@ -85,6 +98,20 @@ internal sealed class OtlpIngestService(ITelemetrySink sink, IOptions<OtlpOption
             default:
                 OtlpLog.ShuttingDown(logger, signal, tenantId);
                 return new OtlpIngestResult(OtlpIngestStatus.ShuttingDown, 0, null, retryAfter);
+        }
+    }
+}
+
+/// <summary>One decode slot, given back once.</summary>
+internal sealed class DecodeSlot(SemaphoreSlim gate) : IDisposable
+{
+    private int _released;
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _released, 1) == 0)
+        {
+            gate.Release();
         }
     }
 }

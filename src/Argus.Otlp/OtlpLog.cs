@@ -20,6 +20,9 @@ internal static partial class OtlpLog
     [LoggerMessage(EventId = 2004, Level = LogLevel.Debug, Message = "OTLP/HTTP request to {Path} refused with {StatusCode}: {Detail}")]
     public static partial void RequestRefused(ILogger logger, string path, int statusCode, string detail);
 
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Debug, Message = "OTLP/gRPC request to {Service} refused with {StatusCode}: {Detail}")]
+    public static partial void GrpcRequestRefused(ILogger logger, string service, string statusCode, string detail);
+
     [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "OTLP request to {Path} has no '" + Core.Tenancy.ArgusClaimTypes.TenantId + "' claim; is authentication configured for the OTLP endpoints?")]
     public static partial void MissingTenant(ILogger logger, string path);
 }

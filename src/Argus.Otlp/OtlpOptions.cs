@@ -29,4 +29,14 @@ public sealed class OtlpOptions
 
     /// <summary>A histogram data point with more buckets than this is rejected (default 1024).</summary>
     public int MaxBucketsPerDataPoint { get; set; } = 1024;
+
+    /// <summary>
+    /// A request must average at least this many bytes per protobuf message (JSON object), beyond the first 4,096
+    /// (default 4). A message costs a hundred bytes or more once parsed however small it is on the wire, so this bounds
+    /// what one request can cost to a small multiple of its size; real telemetry averages 10 bytes or more.
+    /// </summary>
+    public int MinBytesPerMessage { get; set; } = 4;
+
+    /// <summary>Requests decoded at once (default two per core); more wait up to 5 seconds, then get 503 with Retry-After.</summary>
+    public int MaxConcurrentDecodes { get; set; } = Math.Max(2, Environment.ProcessorCount * 2);
 }

@@ -14,6 +14,8 @@ internal sealed class OtlpOptionsValidator : IValidateOptions<OtlpOptions>
         Check(failures, nameof(OtlpOptions.MaxAttributeValueLength), options.MaxAttributeValueLength, 16, 1024 * 1024);
         Check(failures, nameof(OtlpOptions.MaxEventsPerSpan), options.MaxEventsPerSpan, 0, 65_536);
         Check(failures, nameof(OtlpOptions.MaxBucketsPerDataPoint), options.MaxBucketsPerDataPoint, 1, 65_536);
+        Check(failures, nameof(OtlpOptions.MinBytesPerMessage), options.MinBytesPerMessage, 1, 1024);
+        Check(failures, nameof(OtlpOptions.MaxConcurrentDecodes), options.MaxConcurrentDecodes, 1, 1024);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

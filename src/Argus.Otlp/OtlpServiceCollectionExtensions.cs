@@ -46,6 +46,11 @@ public static class OtlpServiceCollectionExtensions
         services.TryAddSingleton<OtlpHttpHandler>();
 
         services.AddGrpc();
+
+        // The Export methods are bound with Argus's own request marshaller (OtlpGrpcBinding), not the generated one.
+        services.AddSingleton<global::Grpc.AspNetCore.Server.Model.IServiceMethodProvider<OtlpGrpcTraceService>, OtlpGrpcBinding<OtlpGrpcTraceService>>();
+        services.AddSingleton<global::Grpc.AspNetCore.Server.Model.IServiceMethodProvider<OtlpGrpcLogsService>, OtlpGrpcBinding<OtlpGrpcLogsService>>();
+        services.AddSingleton<global::Grpc.AspNetCore.Server.Model.IServiceMethodProvider<OtlpGrpcMetricsService>, OtlpGrpcBinding<OtlpGrpcMetricsService>>();
         // gRPC has its own message size limit (4 MB by default); the OTLP services follow the OTLP body limit instead.
         ConfigureGrpcLimit<OtlpGrpcTraceService>(services);
         ConfigureGrpcLimit<OtlpGrpcLogsService>(services);

@@ -44,6 +44,10 @@ public static class ArgusServer
         // "Hosting failed to start" would repeat them with a stack trace.
         builder.Logging.AddFilter((category, level) => !(StartupProblems.Starting && level >= LogLevel.Error && category == "Microsoft.Extensions.Hosting.Internal.Host"));
 
+        // gRPC logs every refused call (RpcException) at Information with its stack trace; the OTLP receiver logs its own
+        // one-line refusals instead.
+        builder.Logging.AddFilter("Grpc.AspNetCore.Server.ServerCallHandler", LogLevel.Warning);
+
         var listeners = new ListenerRegistry();
         builder.Services.AddSingleton(listeners);
         builder.AddArgusListeners(listeners);

@@ -11,10 +11,10 @@ using RpcStatus = Argus.Otlp.Proto.Rpc.Status;
 
 namespace Argus.Otlp.Grpc;
 
-/// <summary>OTLP/gRPC trace receiver: a thin adapter over <see cref="OtlpIngestService"/>.</summary>
-internal sealed class OtlpGrpcTraceService(OtlpIngestService ingest, ILogger<OtlpGrpcTraceService> logger) : TraceService.TraceServiceBase
+/// <summary>OTLP/gRPC trace receiver: a thin adapter over <see cref="OtlpIngestService"/>, bound by <see cref="OtlpGrpcBinding{TService}"/>.</summary>
+internal sealed class OtlpGrpcTraceService(OtlpIngestService ingest, ILogger<OtlpGrpcTraceService> logger)
 {
-    public override async Task<ExportTraceServiceResponse> Export(ExportTraceServiceRequest request, ServerCallContext context)
+    public async Task<ExportTraceServiceResponse> Export(ExportTraceServiceRequest request, ServerCallContext context)
     {
         var result = await ingest.ExportAsync(request, OtlpGrpc.RequireTenant(context, logger), context.CancellationToken);
         OtlpGrpc.ThrowIfRefused(result);
@@ -29,9 +29,9 @@ internal sealed class OtlpGrpcTraceService(OtlpIngestService ingest, ILogger<Otl
 }
 
 /// <summary>OTLP/gRPC logs receiver: a thin adapter over <see cref="OtlpIngestService"/>.</summary>
-internal sealed class OtlpGrpcLogsService(OtlpIngestService ingest, ILogger<OtlpGrpcLogsService> logger) : LogsService.LogsServiceBase
+internal sealed class OtlpGrpcLogsService(OtlpIngestService ingest, ILogger<OtlpGrpcLogsService> logger)
 {
-    public override async Task<ExportLogsServiceResponse> Export(ExportLogsServiceRequest request, ServerCallContext context)
+    public async Task<ExportLogsServiceResponse> Export(ExportLogsServiceRequest request, ServerCallContext context)
     {
         var result = await ingest.ExportAsync(request, OtlpGrpc.RequireTenant(context, logger), context.CancellationToken);
         OtlpGrpc.ThrowIfRefused(result);
@@ -46,9 +46,9 @@ internal sealed class OtlpGrpcLogsService(OtlpIngestService ingest, ILogger<Otlp
 }
 
 /// <summary>OTLP/gRPC metrics receiver: a thin adapter over <see cref="OtlpIngestService"/>.</summary>
-internal sealed class OtlpGrpcMetricsService(OtlpIngestService ingest, ILogger<OtlpGrpcMetricsService> logger) : MetricsService.MetricsServiceBase
+internal sealed class OtlpGrpcMetricsService(OtlpIngestService ingest, ILogger<OtlpGrpcMetricsService> logger)
 {
-    public override async Task<ExportMetricsServiceResponse> Export(ExportMetricsServiceRequest request, ServerCallContext context)
+    public async Task<ExportMetricsServiceResponse> Export(ExportMetricsServiceRequest request, ServerCallContext context)
     {
         var result = await ingest.ExportAsync(request, OtlpGrpc.RequireTenant(context, logger), context.CancellationToken);
         OtlpGrpc.ThrowIfRefused(result);

@@ -83,36 +83,57 @@ internal sealed class OtlpHttpHandler(OtlpIngestService ingest, ILogger<OtlpHttp
         }
 
         TRequest message;
-        try
+        using (var slot = await ingest.EnterDecodeAsync(context.RequestAborted))
         {
-            using var body = await BodyReader.ReadAsync(request.Body, gzip, limit, request.ContentLength, context.RequestAborted);
-            message = isJson ? OtlpJson.Parse<TRequest>(body.Span) : parser.ParseFrom(body.Span);
-        }
-        catch (BodyTooLargeException ex)
-        {
-            await ProblemAsync(context, StatusCodes.Status413PayloadTooLarge, "Payload too large", gzip ? $"The request body exceeds the limit of {ex.Limit} bytes (received or decompressed)." : ex.Message);
-            return;
-        }
-        catch (BadHttpRequestException ex)
-        {
-            // Kestrel reports its own limit and malformed chunking this way.
-            await ProblemAsync(context, ex.StatusCode, "Bad request", OtlpJson.OneLine(ex.Message));
-            return;
-        }
-        catch (InvalidDataException ex)
-        {
-            await ProblemAsync(context, StatusCodes.Status400BadRequest, "Bad request", $"The gzip body is corrupt: {OtlpJson.OneLine(ex.Message)}");
-            return;
-        }
-        catch (InvalidProtocolBufferException ex)
-        {
-            await ProblemAsync(context, StatusCodes.Status400BadRequest, "Bad request", $"The body is not a valid {typeof(TRequest).Name} protobuf message: {OtlpJson.OneLine(ex.Message)}");
-            return;
-        }
-        catch (FormatException ex)
-        {
-            await ProblemAsync(context, StatusCodes.Status400BadRequest, "Bad request", $"The body is not a valid {typeof(TRequest).Name}: {ex.Message}");
-            return;
+            if (slot is null)
+            {
+                context.Response.Headers.RetryAfter = "1";
+                await ProblemAsync(context, StatusCodes.Status503ServiceUnavailable, "Service unavailable",
+                    $"{ingest.Options.MaxConcurrentDecodes} requests are being decoded already (Argus:Ingest:MaxConcurrentDecodes); retry after the delay in Retry-After.");
+                return;
+            }
+
+            try
+            {
+                using var body = await BodyReader.ReadAsync(request.Body, gzip, limit, request.ContentLength, context.RequestAborted);
+                var budget = MessageBudget.Allowed(body.Length, ingest.Options.MinBytesPerMessage);
+                var messages = isJson ? MessageBudget.CountJsonObjects(body.Span, budget) : MessageBudget.Count(body.Span, new TRequest().Descriptor, budget);
+                if (messages > budget)
+                {
+                    await ProblemAsync(context, StatusCodes.Status413PayloadTooLarge, "Payload too large",
+                        $"The body holds more than {budget} {(isJson ? "JSON objects" : "protobuf messages")} for its {body.Length} bytes: at least "
+                        + $"{ingest.Options.MinBytesPerMessage} bytes per message are needed (Argus:Ingest:MinBytesPerMessage).");
+                    return;
+                }
+
+                message = isJson ? OtlpJson.Parse<TRequest>(body.Span) : parser.ParseFrom(body.Span);
+            }
+            catch (BodyTooLargeException ex)
+            {
+                await ProblemAsync(context, StatusCodes.Status413PayloadTooLarge, "Payload too large", gzip ? $"The request body exceeds the limit of {ex.Limit} bytes (received or decompressed)." : ex.Message);
+                return;
+            }
+            catch (BadHttpRequestException ex)
+            {
+                // Kestrel reports its own limit and malformed chunking this way.
+                await ProblemAsync(context, ex.StatusCode, "Bad request", OtlpJson.OneLine(ex.Message));
+                return;
+            }
+            catch (InvalidDataException ex)
+            {
+                await ProblemAsync(context, StatusCodes.Status400BadRequest, "Bad request", $"The gzip body is corrupt: {OtlpJson.OneLine(ex.Message)}");
+                return;
+            }
+            catch (InvalidProtocolBufferException ex)
+            {
+                await ProblemAsync(context, StatusCodes.Status400BadRequest, "Bad request", $"The body is not a valid {typeof(TRequest).Name} protobuf message: {OtlpJson.OneLine(ex.Message)}");
+                return;
+            }
+            catch (FormatException ex)
+            {
+                await ProblemAsync(context, StatusCodes.Status400BadRequest, "Bad request", $"The body is not a valid {typeof(TRequest).Name}: {ex.Message}");
+                return;
+            }
         }
 
         // Answered only once the data is committed (or refused): a 200 means the data survives a crash.

@@ -27,8 +27,9 @@ internal static class OtlpJson
         {
             json = RewriteIds(utf8);
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException)
         {
+            // InvalidOperationException: a string that is not valid UTF-16 once unescaped (a lone "\ud800").
             throw new FormatException($"invalid JSON: {OneLine(ex.Message)}", ex);
         }
 
@@ -36,7 +37,7 @@ internal static class OtlpJson
         {
             return Parser.Parse<T>(json);
         }
-        catch (Exception ex) when (ex is InvalidProtocolBufferException or InvalidJsonException or FormatException or ArgumentException)
+        catch (Exception ex) when (ex is InvalidProtocolBufferException or InvalidJsonException or FormatException or ArgumentException or InvalidOperationException)
         {
             throw new FormatException($"invalid OTLP/JSON: {OneLine(ex.Message)}", ex);
         }
