@@ -51,6 +51,7 @@ internal static class StrictJson
         }
 
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        CheckNumbers(root, "", errors);
         CheckFields(root, type, "", errors, [.. ignored]);
         CheckRequired(root, type, errors);
         if (errors.Count > 0)
@@ -152,6 +153,32 @@ internal static class StrictJson
                     i++;
                 }
             }
+        }
+    }
+
+    // 1e309 reads as infinity, which no answer can be written with (JSON has no infinity): refuse it where it is.
+    private static void CheckNumbers(JsonElement element, string path, Dictionary<string, string[]> errors)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Number when !element.TryGetDouble(out var d) || !double.IsFinite(d):
+                errors.TryAdd(path.Length == 0 ? "body" : path, [$"'{path}' is a number out of range."]);
+                break;
+            case JsonValueKind.Object:
+                foreach (var p in element.EnumerateObject())
+                {
+                    CheckNumbers(p.Value, path.Length == 0 ? p.Name : $"{path}.{p.Name}", errors);
+                }
+
+                break;
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    CheckNumbers(item, $"{path}[{i++}]", errors);
+                }
+
+                break;
         }
     }
 
