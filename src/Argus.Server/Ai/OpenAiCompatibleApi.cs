@@ -319,12 +319,32 @@ internal static class OpenAiCompatibleApi
         _ => "stop",
     };
 
+    // Every request parameter OpenAI documents for chat completions, accepted (most are passed to the role's model or
+    // overridden by the role), and Argus's "variables" for the role's template. Others are refused as OpenAI does.
+    private static readonly HashSet<string> DocumentedParameters = new(StringComparer.Ordinal)
+    {
+        "messages", "model", "audio", "frequency_penalty", "function_call", "functions", "logit_bias", "logprobs",
+        "max_completion_tokens", "max_tokens", "metadata", "modalities", "n", "parallel_tool_calls", "prediction",
+        "presence_penalty", "prompt_cache_key", "reasoning_effort", "response_format", "safety_identifier", "seed",
+        "service_tier", "stop", "store", "stream", "stream_options", "temperature", "tool_choice", "tools", "top_logprobs",
+        "top_p", "user", "verbosity", "web_search_options", "variables",
+    };
+
     /// <summary>What OpenAI answers for a body or message of the wrong JSON type, or null when the shape is right.</summary>
     private static string? Shape(JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
             return "We could not parse the JSON body of your request: it must be a JSON object.";
+        }
+
+        foreach (var property in root.EnumerateObject())
+        {
+            if (!DocumentedParameters.Contains(property.Name))
+            {
+                // OpenAI's own answer to a parameter it does not know.
+                return $"Unrecognized request argument supplied: {property.Name}";
+            }
         }
 
         if (root.TryGetProperty("messages", out var messages))

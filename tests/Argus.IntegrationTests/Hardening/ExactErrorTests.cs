@@ -171,6 +171,7 @@ public sealed class ExactErrorTests
     [InlineData("""{"model":"role:oncall-assistant","messages":"hi"}""", "'messages'")]
     [InlineData("""{"model":"role:oncall-assistant","messages":["hi"]}""", "'messages[0]'")]
     [InlineData("""{"model":"role:oncall-assistant","messages":[{"role":"user","content":[1]}]}""", "'messages[0].content'")]
+    [InlineData("""{"model":"role:oncall-assistant","messages":[],"temprature":0.2}""", "Unrecognized request argument supplied: temprature")]
     public async Task Chat_completions_answer_bodies_of_the_wrong_shape_with_a_400_in_OpenAIs_error_shape(string body, string named)
     {
         await using var server = await ArgusTestServer.StartAsync();
