@@ -56,11 +56,13 @@ public static class ArgusCli
         root.Options.Add(apiKey);
         root.Subcommands.Add(DemoCommand(apiKey, output));
         root.Subcommands.Add(ServicesCommand(url, apiKey, output));
-        root.Subcommands.Add(LogsCommand(output));
+        root.Subcommands.Add(TracesCommand.Create(url, apiKey, output));
+        root.Subcommands.Add(LogsCommand(url, apiKey, output));
         root.Subcommands.Add(IssuesCommand.Create(url, apiKey, output));
         root.Subcommands.Add(RolesCommand.Create(url, apiKey, output));
         root.Subcommands.Add(DeployCommand.Create(url, apiKey, output));
         root.Subcommands.Add(IncidentsCommand.Create(url, apiKey, output));
+        root.Subcommands.Add(RulesCommand.Create(url, apiKey, output));
         return root;
     }
 
@@ -102,7 +104,7 @@ public static class ArgusCli
 
     private static Command ServicesCommand(Option<string> url, Option<string?> apiKey, TextWriter output)
     {
-        var since = new Option<string>("--since") { Description = "How far back (e.g. 15m, 1h, 1d).", DefaultValueFactory = _ => "1h" };
+        var since = SinceOption("1h");
         var command = new Command("services", "List the services seen recently, with span and error counts.");
         command.Options.Add(since);
         command.SetAction(async (result, ct) =>
@@ -110,24 +112,29 @@ public static class ArgusCli
             using var client = Client(result.GetValue(url)!, result.GetValue(apiKey));
             using var doc = await GetJsonAsync(client, $"api/services?{WindowQuery(result.GetValue(since)!)}", ct);
             var table = new Table().AddColumns("Service", "Spans", "Server spans", "Errors");
-            foreach (var s in doc.RootElement.GetProperty("services").EnumerateArray())
+            var services = doc.RootElement.GetProperty("services").EnumerateArray()
+                .OrderByDescending(s => s.GetProperty("spanCount").GetInt64())
+                .ThenBy(s => s.GetProperty("name").GetString(), StringComparer.Ordinal);
+            foreach (var s in services)
             {
                 table.AddRow(
                     Markup.Escape(s.GetProperty("name").GetString() ?? ""),
-                    s.GetProperty("spanCount").GetInt64().ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
-                    s.GetProperty("serverSpanCount").GetInt64().ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
-                    s.GetProperty("errorCount").GetInt64().ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+                    CliOutput.Count(s.GetProperty("spanCount").GetInt64()),
+                    CliOutput.Count(s.GetProperty("serverSpanCount").GetInt64()),
+                    CliOutput.Count(s.GetProperty("errorCount").GetInt64()));
             }
 
-            Console(output).Write(table);
+            CliOutput.Write(output, table, $"no services in the last {result.GetValue(since)}");
             return 0;
         });
         return command;
     }
 
-    private static Command LogsCommand(TextWriter output)
+    private static Command LogsCommand(Option<string> url, Option<string?> apiKey, TextWriter output)
     {
-        var logs = new Command("logs", "Work with log lines.");
+        var logs = WithDefaultSubcommand(
+            new Command("logs", "Log records: search them (the default), or group a raw log file's lines into templates."),
+            "search", "Log records, newest first.", c => LogsSearch.Configure(c, url, apiKey, output));
         logs.Subcommands.Add(LogParseCommand.Create(output));
         return logs;
     }
@@ -206,19 +213,24 @@ public static class ArgusCli
         }
     }
 
-    private static string ProblemDetail(string body)
+    /// <summary>A problem answer as one line: its detail (or title) and every field error it lists.</summary>
+    internal static string ProblemDetail(string body)
     {
         try
         {
             using var doc = JsonDocument.Parse(body);
-            if (doc.RootElement.TryGetProperty("detail", out var detail))
+            var root = doc.RootElement;
+            var detail = root.TryGetProperty("detail", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString()
+                : root.TryGetProperty("title", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+            if (root.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Object)
             {
-                return detail.GetString() ?? body;
+                var fields = errors.EnumerateObject().SelectMany(e => e.Value.EnumerateArray().Select(v => $"{e.Name}: {v.GetString()}"));
+                detail = string.Join(" ", new[] { detail }.Concat(fields).Where(x => !string.IsNullOrEmpty(x)));
             }
 
-            if (doc.RootElement.TryGetProperty("title", out var title))
+            if (!string.IsNullOrEmpty(detail))
             {
-                return title.GetString() ?? body;
+                return detail.ReplaceLineEndings(" ");
             }
         }
         catch (JsonException)
@@ -226,6 +238,7 @@ public static class ArgusCli
             // Not JSON: show it as it is.
         }
 
+        body = body.ReplaceLineEndings(" ");
         return body.Length > 200 ? body[..200] : body;
     }
 
@@ -241,10 +254,60 @@ public static class ArgusCli
     internal static string AddParameter(string query, string name, string? value) =>
         value is null ? query : $"{query}&{name}={Uri.EscapeDataString(value)}";
 
-    internal static TimeSpan ParseSince(string value) =>
+    /// <summary>
+    /// A command that does its default work itself (<c>argus traces</c>) and also as a named subcommand (<c>argus traces
+    /// search</c>): <paramref name="configure"/> gives each its own options and action.
+    /// </summary>
+    internal static Command WithDefaultSubcommand(Command command, string name, string description, Action<Command> configure)
+    {
+        configure(command);
+        var sub = new Command(name, description);
+        configure(sub);
+        command.Subcommands.Add(sub);
+        return command;
+    }
+
+    /// <summary>
+    /// <c>show &lt;id&gt; [--json]</c>: GETs <paramref name="path"/> + the id and prints it with <paramref name="describe"/>,
+    /// or whole as JSON.
+    /// </summary>
+    internal static Command ShowCommand(
+        string description, Argument<string> id, string jsonDescription, string path, Option<string> url, Option<string?> apiKey, TextWriter output,
+        Action<TextWriter, JsonElement> describe)
+    {
+        var json = new Option<bool>("--json") { Description = jsonDescription };
+        var show = new Command("show", description);
+        show.Arguments.Add(id);
+        show.Options.Add(json);
+        show.SetAction(async (result, ct) =>
+        {
+            using var client = Client(result.GetValue(url)!, result.GetValue(apiKey));
+            using var doc = await GetJsonAsync(client, path + Uri.EscapeDataString(result.GetValue(id)!), ct);
+            if (result.GetValue(json))
+            {
+                CliOutput.WriteJson(output, doc.RootElement);
+            }
+            else
+            {
+                describe(output, doc.RootElement);
+            }
+
+            return 0;
+        });
+        return show;
+    }
+
+    /// <summary>The <c>--since</c> option of a command that lists a recent window.</summary>
+    internal static Option<string> SinceOption(string defaultValue, string what = "How far back") =>
+        new("--since") { Description = $"{what} (e.g. 15m, 1h, 1d).", DefaultValueFactory = _ => defaultValue };
+
+    internal static TimeSpan ParseSince(string value) => ParseDuration(null, value);
+
+    /// <summary>A positive duration in the API's grammar; anything else is a one-line error naming <paramref name="option"/>.</summary>
+    internal static TimeSpan ParseDuration(string? option, string value) =>
         Argus.Core.Durations.TryParse(value, out var d) && d > TimeSpan.Zero
             ? d
-            : throw new CliException($"'{value}' is not a duration; use e.g. 30s, 15m, 1h, 2d, 1w or hh:mm:ss.");
+            : throw new CliException($"{(option is null ? "" : option + " ")}'{value}' is not a duration; use e.g. 250ms, 30s, 15m, 1h, 2d, 1w or hh:mm:ss.");
 }
 
 /// <summary>A failure to report as one line, without a stack trace.</summary>

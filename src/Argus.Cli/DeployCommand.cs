@@ -15,7 +15,39 @@ internal static class DeployCommand
         deploy.Subcommands.Add(Start(url, apiKey, output));
         deploy.Subcommands.Add(Finish(url, apiKey, output));
         deploy.Subcommands.Add(Status(url, apiKey, output));
+        deploy.Subcommands.Add(List(url, apiKey, output));
         return deploy;
+    }
+
+    private static Command List(Option<string> url, Option<string?> apiKey, TextWriter output)
+    {
+        var app = new Option<string?>("--app") { Description = "Only deployments of this application." };
+        var limit = new Option<int>("--limit") { Description = "How many deployments.", DefaultValueFactory = _ => 20 };
+        var command = new Command("list", "Recent deployments, newest first.");
+        command.Options.Add(app);
+        command.Options.Add(limit);
+        command.SetAction(async (result, ct) =>
+        {
+            using var client = ArgusCli.Client(result.GetValue(url)!, result.GetValue(apiKey));
+            var query = ArgusCli.AddParameter($"api/deployments?limit={result.GetValue(limit)}", "application", result.GetValue(app));
+            using var doc = await ArgusCli.GetJsonAsync(client, query, ct);
+            var table = new Table().AddColumns("Deployment", "Created (UTC)", "Status", "Applications", "Version", "Environment", "Who");
+            foreach (var d in CliOutput.NewestFirst(doc.RootElement.GetProperty("deployments"), "createdAt"))
+            {
+                table.AddRow(
+                    d.GetProperty("id").GetString()!,
+                    CliOutput.Time(d.GetProperty("createdAt")),
+                    d.GetProperty("status").GetString()!,
+                    CliOutput.Cell(string.Join(", ", d.GetProperty("applications").EnumerateArray().Select(a => a.GetString()))),
+                    CliOutput.Cell(Text(d, "version") ?? "-"),
+                    CliOutput.Cell(Text(d, "environment") ?? "-"),
+                    CliOutput.Cell(Text(d, "who") ?? "-"));
+            }
+
+            CliOutput.Write(output, table, result.GetValue(app) is { } a ? $"no deployments of {a}" : "no deployments");
+            return 0;
+        });
+        return command;
     }
 
     private static Command Start(Option<string> url, Option<string?> apiKey, TextWriter output)
@@ -112,14 +144,15 @@ internal static class DeployCommand
         var console = ArgusCli.Console(output);
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{deployment.GetProperty("id").GetString()} {deployment.GetProperty("status").GetString()}: {string.Join(", ", deployment.GetProperty("applications").EnumerateArray().Select(a => a.GetString()))} {Text(deployment, "version")} — gate: {(gate.GetProperty("go").GetBoolean() ? "go" : "no-go")} ({gate.GetProperty("state").GetString()})"));
-        var table = new Table().AddColumns("Check", "Due", "Status", "State", "Metrics", "Late", "Model");
-        foreach (var check in answer.GetProperty("checks").EnumerateArray())
+        var table = new Table().AddColumns("Check", "Due (UTC)", "Status", "State", "Metrics", "Late", "Model");
+        // A timeline: the checks by their due time, as the Due column shows them.
+        foreach (var check in answer.GetProperty("checks").EnumerateArray().OrderBy(c => c.GetProperty("dueAt").GetDateTimeOffset()))
         {
             var verdict = check.TryGetProperty("verdict", out var v) ? v : default;
             var has = verdict.ValueKind == JsonValueKind.Object;
             table.AddRow(
                 check.GetProperty("offset").GetString()!,
-                check.GetProperty("dueAt").GetDateTimeOffset().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+                CliOutput.Time(check.GetProperty("dueAt")),
                 check.GetProperty("status").GetString()!,
                 has ? verdict.GetProperty("state").GetString()! : "",
                 has ? Markup.Escape(string.Join("; ", verdict.GetProperty("applications").EnumerateArray()
@@ -129,9 +162,14 @@ internal static class DeployCommand
                 has ? Markup.Escape($"{Text(verdict, "model")}{(Text(verdict, "modelState") is { } m && m != verdict.GetProperty("state").GetString() ? $" said {m}" : "")}") : "");
         }
 
+        if (table.Rows.Count == 0)
+        {
+            console.WriteLine("no checks scheduled");
+            return;
+        }
+
         console.Write(table);
     }
 
-    private static string? Text(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    private static string? Text(JsonElement element, string name) => CliOutput.OptionalText(element, name);
 }

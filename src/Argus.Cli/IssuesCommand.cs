@@ -9,7 +9,7 @@ internal static class IssuesCommand
 {
     public static Command Create(Option<string> url, Option<string?> apiKey, TextWriter output)
     {
-        var since = new Option<string>("--since") { Description = "The window: how far back (e.g. 15m, 1h, 1d); compared with the window before it.", DefaultValueFactory = _ => "1h" };
+        var since = ArgusCli.SinceOption("1h", "The window: how far back, compared with the window before it");
         var service = new Option<string?>("--service") { Description = "Only this service." };
         var sort = new Option<string>("--sort") { Description = "count, delta or new.", DefaultValueFactory = _ => "count" };
         sort.AcceptOnlyFromAmong("count", "delta", "new");
@@ -26,28 +26,40 @@ internal static class IssuesCommand
             query = ArgusCli.AddParameter(query, "service", result.GetValue(service));
 
             using var doc = await ArgusCli.GetJsonAsync(client, query, ct);
-            var table = new Table().AddColumns("Issue", "Level", "Count", "Δ", "Flags", "Title", "Services");
-            foreach (var issue in doc.RootElement.GetProperty("issues").EnumerateArray())
+            var table = new Table().AddColumns("Issue", "Level", "Count", "Δ", "Flags", "First seen (UTC)", "Title", "Services");
+            foreach (var issue in Ordered(doc.RootElement.GetProperty("issues"), result.GetValue(sort)!))
             {
                 var flags = issue.GetProperty("flags");
                 var names = new[] { "new", "regressed", "spiking" }.Where(f => flags.GetProperty(f).GetBoolean());
-                var title = issue.GetProperty("title").GetString() ?? "";
                 table.AddRow(
                     issue.GetProperty("id").GetString()!,
                     issue.GetProperty("level").GetString()!,
-                    issue.GetProperty("count").GetInt64().ToString("N0", CultureInfo.InvariantCulture),
+                    CliOutput.Count(issue.GetProperty("count").GetInt64()),
                     issue.GetProperty("delta").GetInt64().ToString("+#,0;-#,0;0", CultureInfo.InvariantCulture),
                     string.Join(",", names),
-                    Markup.Escape(title.Length > 80 ? title[..77] + "..." : title),
+                    CliOutput.Time(issue.GetProperty("firstSeen")),
+                    CliOutput.Cell(issue.GetProperty("title").GetString(), 80),
                     Markup.Escape(string.Join(",", issue.GetProperty("services").EnumerateArray().Select(x => x.GetString()))));
             }
 
-            ArgusCli.Console(output).Write(table);
+            CliOutput.Write(output, table, $"no issues in the last {result.GetValue(since)}");
             return 0;
         });
 
         var issues = new Command("issues", "Errors and log lines grouped into issues.");
         issues.Subcommands.Add(top);
         return issues;
+    }
+
+    /// <summary>The issues in the order <c>--sort</c> names, by the columns shown: Count, Δ, or new first then First seen.</summary>
+    private static IEnumerable<System.Text.Json.JsonElement> Ordered(System.Text.Json.JsonElement issues, string sort)
+    {
+        var all = issues.EnumerateArray();
+        return sort switch
+        {
+            "delta" => all.OrderByDescending(i => i.GetProperty("delta").GetInt64()).ThenByDescending(i => i.GetProperty("count").GetInt64()),
+            "new" => all.OrderByDescending(i => i.GetProperty("flags").GetProperty("new").GetBoolean()).ThenByDescending(i => i.GetProperty("firstSeen").GetDateTimeOffset()),
+            _ => all.OrderByDescending(i => i.GetProperty("count").GetInt64()),
+        };
     }
 }

@@ -26,7 +26,7 @@ internal static class RolesCommand
             using var client = ArgusCli.Client(result.GetValue(url)!, result.GetValue(apiKey));
             using var doc = await ArgusCli.GetJsonAsync(client, "api/roles", ct);
             var table = new Table().AddColumns("Role", "Name", "Version", "Format", "Chain");
-            foreach (var role in doc.RootElement.GetProperty("roles").EnumerateArray())
+            foreach (var role in doc.RootElement.GetProperty("roles").EnumerateArray().OrderBy(r => r.GetProperty("code").GetString(), StringComparer.Ordinal))
             {
                 table.AddRow(
                     Markup.Escape(role.GetProperty("code").GetString() ?? ""),
@@ -36,7 +36,7 @@ internal static class RolesCommand
                     Markup.Escape(string.Join(" → ", role.GetProperty("chain").EnumerateArray().Select(c => c.GetString()))));
             }
 
-            ArgusCli.Console(output).Write(table);
+            CliOutput.Write(output, table, "no roles");
             return 0;
         });
         return list;
@@ -108,7 +108,7 @@ internal static class RolesCommand
                 if (!response.IsSuccessStatusCode)
                 {
                     var problem = await response.Content.ReadAsStringAsync(ct);
-                    throw new CliException($"{(int)response.StatusCode} {response.ReasonPhrase}: {Detail(problem)}");
+                    throw new CliException($"{(int)response.StatusCode} {response.ReasonPhrase}: {ArgusCli.ProblemDetail(problem)}");
                 }
 
                 JsonElement final;
@@ -125,7 +125,11 @@ internal static class RolesCommand
                 var builtIn = final.GetProperty("builtIn").GetBoolean() ? " (built-in analyst, no LLM)" : "";
                 await output.WriteLineAsync(
                     $"-- {final.GetProperty("role").GetString()} v{final.GetProperty("version").GetInt32()} served by {final.GetProperty("provider").GetString()}/{final.GetProperty("model").GetString()}"
-                    + $" (link {final.GetProperty("link").GetInt32()}){builtIn} in {Latency(final)} ms");
+                    + $" (link {final.GetProperty("link").GetInt32() + 1}){builtIn} in {Latency(final)} ms");
+                foreach (var skipped in SkippedLinks(final))
+                {
+                    await output.WriteLineAsync("-- skipped " + skipped);
+                }
             }
 
             return 0;
@@ -159,7 +163,7 @@ internal static class RolesCommand
                         return doc.RootElement.Clone();
                     case "error":
                         await output.WriteLineAsync();
-                        throw new CliException(Detail(line["data: ".Length..]));
+                        throw new CliException(ArgusCli.ProblemDetail(line["data: ".Length..]));
                 }
             }
         }
@@ -167,22 +171,29 @@ internal static class RolesCommand
         throw new CliException("the stream ended without an answer.");
     }
 
-    private static string Detail(string body)
+    /// <summary>
+    /// The links tried before the one that served, each as <c>link 1 (team-ollama/llama3): connection: Connection refused</c>.
+    /// The gateway tries the chain in order and records one attempt per link tried, so the n-th attempt is link n.
+    /// </summary>
+    internal static IEnumerable<string> SkippedLinks(JsonElement answer)
     {
-        try
+        if (!answer.TryGetProperty("attempts", out var attempts) || attempts.ValueKind != JsonValueKind.Array)
         {
-            using var doc = JsonDocument.Parse(body);
-            var detail = doc.RootElement.TryGetProperty("detail", out var d) ? d.GetString() : doc.RootElement.TryGetProperty("title", out var t) ? t.GetString() : null;
-            if (doc.RootElement.TryGetProperty("errors", out var errors))
+            yield break;
+        }
+
+        var n = 0;
+        foreach (var attempt in attempts.EnumerateArray())
+        {
+            n++;
+            var outcome = CliOutput.Text(attempt, "outcome");
+            if (outcome == "ok")
             {
-                detail += " " + string.Join(" ", errors.EnumerateObject().SelectMany(e => e.Value.EnumerateArray().Select(v => $"{e.Name}: {v.GetString()}")));
+                continue;
             }
 
-            return detail ?? body;
-        }
-        catch (JsonException)
-        {
-            return body.Length > 200 ? body[..200] : body;
+            var error = CliOutput.Text(attempt, "error", "");
+            yield return $"link {n} ({CliOutput.Text(attempt, "provider")}/{CliOutput.Text(attempt, "model")}): {outcome}{(error.Length > 0 ? ": " + error.ReplaceLineEndings(" ") : "")}";
         }
     }
 }

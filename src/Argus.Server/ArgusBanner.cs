@@ -7,6 +7,9 @@ namespace Argus.Server;
 /// <summary>The lines printed once the server listens: where to send data, where to look, which key to use.</summary>
 internal static class ArgusBanner
 {
+    /// <summary>The demo workload's fault cycle (<c>DemoOptions.FaultCycle</c>'s default).</summary>
+    private static readonly TimeSpan DemoCycle = TimeSpan.FromMinutes(10);
+
     public static string Render(WebApplication app, StartupInfo startup)
     {
         var options = app.Services.GetRequiredService<IOptions<ArgusOptions>>().Value;
@@ -40,7 +43,11 @@ internal static class ArgusBanner
         text.AppendLine($"  Try             : curl -H 'x-argus-api-key: {shown ?? "<key>"}' {api}api/services");
         if (options.Demo)
         {
-            text.AppendLine("  Demo workload   : on (shop-frontend, order-service); faults every 10 minutes");
+            // The demo's four faults come round once per 10-minute cycle, aligned to the clock (DemoWorkload.FaultAt), and
+            // each fires an alert rule within its evaluation interval: a whole cycle from now includes every one of them.
+            var by = app.Services.GetRequiredService<TimeProvider>().GetUtcNow() + DemoCycle;
+            text.AppendLine("  Demo workload   : on (shop-frontend, order-service); faults every 10 minutes, clock-aligned");
+            text.AppendLine($"  First incident  : within ~10 minutes (by about {by:HH:mm} UTC) at GET {api}api/incidents (argus incidents list)");
         }
 
         return text.ToString();

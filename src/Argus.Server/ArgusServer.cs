@@ -42,7 +42,10 @@ public static class ArgusServer
 
         // Start-up failures (a port in use, bad configuration) are told in one line each by Program.cs; the host's own
         // "Hosting failed to start" would repeat them with a stack trace.
-        builder.Logging.AddFilter((category, level) => !(StartupProblems.Starting && level >= LogLevel.Error && category == "Microsoft.Extensions.Hosting.Internal.Host"));
+        // The rule names the host's category: a rule without a category would be the most specific for every category that
+        // Logging:LogLevel does not name and, having no level, let Trace and Debug through for all of them (Argus.*
+        // included), burying the banner under debug lines.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level => level >= LogLevel.Information && !(StartupProblems.Starting && level >= LogLevel.Error));
 
         // gRPC logs every refused call (RpcException) at Information with its stack trace; the OTLP receiver logs its own
         // one-line refusals instead.
@@ -60,7 +63,15 @@ public static class ArgusServer
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ArgusOptions>, ValidateArgusOptions>();
 
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ArgusJsonContext.Default));
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, ArgusJsonContext.Default);
+
+            // The default encoder writes '+' as \u002B, so every time ("+00:00") read raw (curl, logs) looked mangled. The
+            // API answers application/json only, never HTML, so the HTML-sensitive characters need no escaping; quotes,
+            // backslashes and control characters are still escaped.
+            o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+        });
         builder.Services.AddProblemDetails();
 
         AddControlPlane(builder.Services);

@@ -57,7 +57,8 @@ internal sealed partial class DemoHostedService(
         await workload.RunAsync(stoppingToken);
     }
 
-    [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "Demo workload sending OTLP/HTTP to {Endpoint}")]
+    // Debug: it comes right after the start-up banner, which already says the demo is on, and would push the banner up.
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Debug, Message = "Demo workload sending OTLP/HTTP to {Endpoint}")]
     private static partial void LogStarted(ILogger logger, Uri endpoint);
 
     [LoggerMessage(EventId = 1202, Level = LogLevel.Warning, Message = "Demo workload not started: no OtlpHttp listener is configured")]

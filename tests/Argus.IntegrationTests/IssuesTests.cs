@@ -12,6 +12,33 @@ public sealed class IssuesTests
         $$"""{"name":"exception","timeUnixNano":"{{OtlpJson.Nanos(time)}}","attributes":[{{OtlpJson.Attr("exception.type", type)}},{{OtlpJson.Attr("exception.message", message)}},{{OtlpJson.Attr("exception.stacktrace", stack)}}]}""";
 
     [Fact]
+    public async Task One_issue_uses_the_lists_default_range_and_shows_its_latest_samples_newest_first()
+    {
+        await using var server = await ArgusTestServer.StartAsync();
+        var now = DateTimeOffset.UtcNow;
+
+        // Eight occurrences in the last hour, one every five minutes, and one three hours ago (outside both defaults).
+        var records = Enumerable.Range(0, 8).Select(i => OtlpJson.LogRecord(now.AddMinutes(-45 + i * 5), 17, "ERROR", $"Payment {1000 + i} failed: gateway timeout"))
+            .Append(OtlpJson.LogRecord(now.AddHours(-3), 17, "ERROR", "Payment 999 failed: gateway timeout"))
+            .ToList();
+        using (var response = await server.PostOtlpJsonAsync("logs", OtlpJson.Logs("payments", records)))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var list = await ArgusTestServer.EventuallyAsync(() => server.GetJsonAsync("api/issues"), l => l.GetProperty("issues").GetArrayLength() == 1, "the issue");
+        var listed = list.GetProperty("issues")[0];
+        Assert.Equal(8, listed.GetProperty("count").GetInt64());
+
+        var detail = await server.GetJsonAsync($"api/issues/{listed.GetProperty("id").GetString()}");
+        Assert.Equal(8, detail.GetProperty("issue").GetProperty("count").GetInt64());
+        Assert.Equal(list.GetProperty("issues")[0].GetProperty("firstSeen").GetDateTimeOffset(), detail.GetProperty("issue").GetProperty("firstSeen").GetDateTimeOffset());
+        var samples = detail.GetProperty("samples").EnumerateArray().Select(s => s.GetProperty("body").GetString()!).ToArray();
+        Assert.Equal<string>(["Payment 1007 failed: gateway timeout", "Payment 1006 failed: gateway timeout", "Payment 1005 failed: gateway timeout",
+            "Payment 1004 failed: gateway timeout", "Payment 1003 failed: gateway timeout"], samples);
+    }
+
+    [Fact]
     public async Task Issues_group_variants_flag_new_regressed_and_spiking_and_keep_ids_across_restarts()
     {
         using var folder = new TestDataFolder();

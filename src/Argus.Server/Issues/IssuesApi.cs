@@ -39,6 +39,15 @@ internal static class IssuesApi
     /// <summary>WARN and above count as issues by default (records with an exception always do).</summary>
     private const int DefaultMinSeverity = 13;
 
+    /// <summary>
+    /// The range when <c>from</c> is not given, for the list and for one issue alike (the API's default hour), so an issue
+    /// listed by <c>/api/issues</c> is shown over the same window by <c>/api/issues/{id}</c>.
+    /// </summary>
+    internal static readonly TimeSpan DefaultRange = TimeSpan.FromHours(1);
+
+    /// <summary>How many of an issue's latest records <c>/api/issues/{id}</c> shows.</summary>
+    private const int SampleCount = 5;
+
     public static RouteGroupBuilder MapIssuesApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/issues").RequireAuthorization(ArgusPolicies.Read);
@@ -52,7 +61,7 @@ internal static class IssuesApi
         ClaimsPrincipal user, IIssueCountReader counts, IssueRegistry registry, TimeProvider time, CancellationToken ct)
     {
         var q = new QueryParameters(time);
-        var range = q.Range(from, to);
+        var range = q.Range(from, to, DefaultRange);
         var baseline = compareFrom is null && compareTo is null
             ? new TimeRange(range.From - range.Duration, range.From)
             : q.Range(compareFrom, compareTo ?? range.From.ToString("O", CultureInfo.InvariantCulture), range.Duration);
@@ -101,7 +110,7 @@ internal static class IssuesApi
             q.Add("id", "An issue id is 16 hexadecimal characters.");
         }
 
-        var range = q.Range(from, to, TimeSpan.FromDays(1));
+        var range = q.Range(from, to, DefaultRange);
         var stepSpan = q.Step(step, range);
         if (!q.IsValid)
         {
@@ -125,7 +134,9 @@ internal static class IssuesApi
 
         found ??= new IssueCounts(issueId, 0, 0, info!.MaxSeverity, [], [], null, info.LastSeen, info.LastSeen);
         var series = await counts.GetIssueSeriesAsync(tenant, issueId, range, stepSpan, ct);
-        var samples = await reader.SearchLogsAsync(tenant, new LogQuery(range, Limit: 5, IssueId: issueId), ct);
+        // The latest records of the range, newest first (the reader answers newest first; the order is kept explicit here).
+        var samples = (await reader.SearchLogsAsync(tenant, new LogQuery(range, Limit: SampleCount, IssueId: issueId), ct))
+            .OrderByDescending(l => l.TimeUnixNano != 0 ? l.TimeUnixNano : l.ObservedTimeUnixNano);
         return TypedResults.Ok(new IssueDetailResponse(
             ToItem(tenant, found, registry, baseline, range.From, 1.0),
             stepSpan.TotalSeconds,

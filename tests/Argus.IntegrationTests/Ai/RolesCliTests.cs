@@ -36,6 +36,28 @@ public sealed class RolesCliTests(GatewayFixture fixture) : IClassFixture<Gatewa
         Assert.Contains("built-in analyst", output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Roles_call_names_each_skipped_link_and_its_reason(bool stream)
+    {
+        var code = "cli-chain-" + (stream ? "stream" : "plain");
+        using (var client = fixture.Server.ApiClient())
+        {
+            await AiTestHelpers.CreateRoleAsync(client, AiTestHelpers.Role(code, [("dead", "any-model", null), ("argus", "argus-analyst-1", null)]));
+        }
+
+        string[] args = ["roles", "call", code, "--message", "Is checkout healthy?"];
+        var (exit, output, error) = await RunAsync(stream ? [.. args, "--stream"] : args);
+        Assert.True(exit == 0, error);
+        Assert.Contains("served by argus/argus-analyst-1 (link 2)", output, StringComparison.Ordinal);
+
+        // Nothing listens on the dead provider's port: the first link's attempt says so, with the provider's words.
+        var skipped = Assert.Single(output.Split('\n'), l => l.StartsWith("-- skipped ", StringComparison.Ordinal));
+        Assert.StartsWith("-- skipped link 1 (dead/any-model): connection: ", skipped, StringComparison.Ordinal);
+        Assert.Contains("refused", skipped, StringComparison.OrdinalIgnoreCase);
+    }
+
     [Fact]
     public async Task Roles_call_reports_a_missing_variable()
     {

@@ -16,6 +16,9 @@ public sealed class CliSecretTests
     [InlineData("deploy", "--help")]
     [InlineData("incidents", "--help")]
     [InlineData("demo", "--help")]
+    [InlineData("traces", "--help")]
+    [InlineData("logs", "--help")]
+    [InlineData("rules", "mute", "--help")]
     public async Task Help_never_shows_the_key_from_the_environment(params string[] args)
     {
         var (code, output) = await RunCliProcessAsync(args);
