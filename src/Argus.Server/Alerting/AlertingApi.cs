@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Argus.Core.Alerting;
 using Argus.Core.Telemetry;
 using Argus.Operations;
@@ -18,7 +19,8 @@ namespace Argus.Server.Alerting;
 /// <param name="FiringAlertId">The alert firing now, if any.</param>
 /// <param name="PendingSince">When the breach began, while the rule is pending.</param>
 /// <param name="Warnings">On a save: what was accepted but looks wrong (a service that never sent telemetry).</param>
-internal sealed record AlertRuleResponse(AlertRule Rule, string Status, string? FiringAlertId, DateTimeOffset? PendingSince, IReadOnlyList<string>? Warnings = null);
+internal sealed record AlertRuleResponse(AlertRule Rule, string Status, string? FiringAlertId, DateTimeOffset? PendingSince,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Warnings = null);
 
 internal sealed record AlertRuleListResponse(IReadOnlyList<AlertRuleResponse> Rules);
 

@@ -15,7 +15,8 @@ using Microsoft.Extensions.Options;
 namespace Argus.Server.ChangeTracking;
 
 /// <summary>A deployment with its timeline of checks and the gate's current answer; <paramref name="Warnings"/> says what was accepted but looks wrong.</summary>
-internal sealed record DeploymentResponse(Deployment Deployment, IReadOnlyList<DeploymentCheck> Checks, GateAnswer Gate, IReadOnlyList<string>? Warnings = null);
+internal sealed record DeploymentResponse(Deployment Deployment, IReadOnlyList<DeploymentCheck> Checks, GateAnswer Gate,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Warnings = null);
 
 internal sealed record DeploymentListResponse(IReadOnlyList<Deployment> Deployments);
 
