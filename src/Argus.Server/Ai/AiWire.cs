@@ -50,7 +50,8 @@ internal sealed record RoleChatRequest(
 
     /// <summary>
     /// Minimal APIs bind the body through this instead of their JSON binding, which would neither enforce
-    /// <see cref="AiOptions.MaxRequestBodyBytes"/> nor answer a too-large body with 413 problem details.
+    /// <see cref="AiOptions.MaxRequestBodyBytes"/> nor answer a too-large body with 413 problem details; the body is
+    /// read strictly (<see cref="Api.StrictJson"/>), so a misspelt field is a 400 rather than ignored.
     /// </summary>
     public static async ValueTask<RoleChatRequest?> BindAsync(Microsoft.AspNetCore.Http.HttpContext context, System.Reflection.ParameterInfo parameter)
     {
@@ -62,12 +63,8 @@ internal sealed record RoleChatRequest(
 
         try
         {
-            return await JsonSerializer.DeserializeAsync(context.Request.Body, Api.ArgusJsonContext.Default.RoleChatRequest, context.RequestAborted)
-                ?? Reject(Invalid("the body must be a JSON object."));
-        }
-        catch (JsonException ex)
-        {
-            return Reject(Invalid($"the body is not a valid call: {ex.Message}"));
+            var read = await Api.StrictJson.ReadAsync(context.Request, Api.ArgusJsonContext.Default.RoleChatRequest, "chat call", context.RequestAborted);
+            return read.Value ?? Reject(read.Problem!);
         }
         catch (Microsoft.AspNetCore.Http.BadHttpRequestException ex) when (RequestBodyLimit.IsTooLarge(ex))
         {
@@ -76,9 +73,6 @@ internal sealed record RoleChatRequest(
     }
 
     private static RoleChatRequest Reject(Microsoft.AspNetCore.Http.IResult result) => new(null, null, null, null, false) { Rejected = result };
-
-    private static Microsoft.AspNetCore.Http.HttpResults.ValidationProblem Invalid(string message) =>
-        Microsoft.AspNetCore.Http.TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [message] });
 }
 
 /// <summary>Tokens of an answer.</summary>

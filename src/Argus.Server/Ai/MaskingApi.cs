@@ -31,9 +31,15 @@ internal static class MaskingApi
         return api;
     }
 
-    private static async Task<Results<Ok<MaskPreviewResponse>, ValidationProblem, NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails>>> PreviewAsync(
-        MaskPreviewRequest request, ClaimsPrincipal user, MaskingSettingsStore settings, RoleStore roles, IChatMasker masker, CancellationToken ct)
+    private static async Task<IResult> PreviewAsync(
+        HttpRequest http, ClaimsPrincipal user, MaskingSettingsStore settings, RoleStore roles, IChatMasker masker, CancellationToken ct)
     {
+        var read = await StrictJson.ReadAsync(http, ArgusJsonContext.Default.MaskPreviewRequest, "preview request", ct);
+        if (read.Value is not { } request)
+        {
+            return read.Problem!;
+        }
+
         if (request.Text is null || request.Text.Length > MaxPreviewChars)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
@@ -64,12 +70,12 @@ internal static class MaskingApi
     private static async Task<Ok<MaskingSettingsResponse>> GetSettingsAsync(ClaimsPrincipal user, MaskingSettingsStore settings, CancellationToken ct) =>
         TypedResults.Ok(await settings.DescribeAsync(user.Tenant(), ct));
 
-    private static async Task<Results<Ok<MaskingSettingsResponse>, ValidationProblem>> PutSettingsAsync(
-        MaskingSettingsDocument? body, ClaimsPrincipal user, MaskingSettingsStore settings, CancellationToken ct)
+    private static async Task<IResult> PutSettingsAsync(HttpRequest request, ClaimsPrincipal user, MaskingSettingsStore settings, CancellationToken ct)
     {
-        if (body is null)
+        var read = await StrictJson.ReadAsync(request, MaskingJsonContext.Default.MaskingSettingsDocument, "masking settings object", ct);
+        if (read.Value is not { } body)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["the body must be a masking settings object."] });
+            return read.Problem!;
         }
 
         var (_, problems) = MaskingSettingsParser.Parse(body, settings.Limits);

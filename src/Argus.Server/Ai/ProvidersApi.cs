@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Argus.AI.Providers;
 using Argus.Core.Outbound;
@@ -16,6 +15,8 @@ namespace Argus.Server.Ai;
 /// </summary>
 internal static partial class ProvidersApi
 {
+    /// <summary>What GET shows and a client may send back unchanged (headers come back as <c>***</c>, which keeps them).</summary>
+    private static readonly string[] ReadOnlyFields = ["hasApiKey", "source", "readOnly"];
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
     private static partial Regex NamePattern();
@@ -46,10 +47,11 @@ internal static partial class ProvidersApi
     private static async Task<IResult> SaveAsync(
         string? routeName, HttpContext context, ClaimsPrincipal user, ProviderStore store, ProviderRegistry registry, OutboundAddressPolicy policy, ILogger logger, CancellationToken ct)
     {
-        var (body, parseError) = await ReadAsync(context, ct);
-        if (body is null)
+        // The body limit is the API's (Argus:Api:MaxRequestBodyBytes), applied while reading by RequestBodyLimits.
+        var read = await StrictJson.ReadAsync(context.Request, ArgusJsonContext.Default.ProviderWriteRequest, "provider", ct, ReadOnlyFields);
+        if (read.Value is not { } body)
         {
-            return parseError!;
+            return read.Problem!;
         }
 
         var name = routeName ?? body.Name ?? "";
@@ -190,20 +192,6 @@ internal static partial class ProvidersApi
 
         AiLog.ProviderChanged(logger, name, tenant, "deleted", RolesApi.Author(user));
         return TypedResults.NoContent();
-    }
-
-    private static async Task<(ProviderWriteRequest? Body, IResult? Error)> ReadAsync(HttpContext context, CancellationToken ct)
-    {
-        // The body limit is the API's (Argus:Api:MaxRequestBodyBytes), applied while reading by RequestBodyLimits.
-        try
-        {
-            var body = await JsonSerializer.DeserializeAsync(context.Request.Body, ArgusJsonContext.Default.ProviderWriteRequest, ct);
-            return body is null ? (null, Invalid(new() { ["body"] = ["the body must be a JSON object (a provider)."] })) : (body, null);
-        }
-        catch (JsonException ex)
-        {
-            return (null, Invalid(new() { ["body"] = [$"the body is not a valid provider: {ex.Message}"] }));
-        }
     }
 
     // Where calls go: the base URL as given, or the type's default, compared after URI normalisation.

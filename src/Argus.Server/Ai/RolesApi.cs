@@ -79,10 +79,10 @@ internal static partial class RolesApi
     private static async Task<IResult> SaveAsync(
         string? code, HttpRequest request, ClaimsPrincipal user, RoleStore store, ProviderRegistry providers, ILogger logger, CancellationToken ct)
     {
-        var (definition, message, parseError) = await ReadRoleAsync(request, ct);
+        var (definition, message, problem) = await ReadRoleAsync(request, ct);
         if (definition is null)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [parseError!] });
+            return problem!;
         }
 
         if (code is not null)
@@ -123,8 +123,14 @@ internal static partial class RolesApi
     }
 
     private static async Task<IResult> SetLabelAsync(
-        string code, string label, SetLabelRequest body, ClaimsPrincipal user, RoleStore store, ILogger<RoleStore> logger, CancellationToken ct)
+        string code, string label, HttpRequest request, ClaimsPrincipal user, RoleStore store, ILogger<RoleStore> logger, CancellationToken ct)
     {
+        var read = await StrictJson.ReadAsync(request, ArgusJsonContext.Default.SetLabelRequest, "label move", ct);
+        if (read.Value is not { } body)
+        {
+            return read.Problem!;
+        }
+
         var errors = new Dictionary<string, string[]>();
         if (!LabelPattern().IsMatch(label))
         {
@@ -289,28 +295,36 @@ internal static partial class RolesApi
         await response.Body.FlushAsync(ct);
     }
 
-    private static async Task<(RoleDefinition? Role, string? Message, string? Error)> ReadRoleAsync(HttpRequest request, CancellationToken ct)
+    /// <summary>A role is its definition's fields and <c>message</c> (why it changed, like a commit message) side by side.</summary>
+    private static async Task<(RoleDefinition? Role, string? Message, IResult? Problem)> ReadRoleAsync(HttpRequest request, CancellationToken ct)
     {
         if (request.ContentLength > MaxRoleBodyBytes)
         {
-            return (null, null, $"the body is larger than {MaxRoleBodyBytes} bytes.");
+            return (null, null, StrictJson.Invalid("body", $"the body is larger than {MaxRoleBodyBytes} bytes."));
         }
 
-        try
+        var (document, problem) = await StrictJson.ParseAsync(request, ct);
+        if (document is null)
         {
-            using var document = await JsonDocument.ParseAsync(request.Body, default, ct);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            return (null, null, problem);
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            string? message = null;
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("message", out var m) && m.ValueKind != JsonValueKind.Null)
             {
-                return (null, null, "the body must be a JSON object (a role).");
+                if (m.ValueKind != JsonValueKind.String)
+                {
+                    return (null, null, StrictJson.Invalid("message", "'message' must be a string."));
+                }
+
+                message = m.GetString();
             }
 
-            var role = document.RootElement.Deserialize(AiJsonContext.Default.RoleDefinition);
-            var message = document.RootElement.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
-            return role is null ? (null, null, "the body is empty.") : (role.Normalized(), message, null);
-        }
-        catch (JsonException ex)
-        {
-            return (null, null, $"the body is not a valid role: {ex.Message}");
+            var read = StrictJson.Bind(root, AiJsonContext.Default.RoleDefinition, "role", "message");
+            return read.Value is { } role ? (role.Normalized(), message, null) : (null, null, read.Problem);
         }
     }
 

@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Argus.Core.Alerting;
+using Argus.Core.Telemetry;
 using Argus.Operations;
 using Argus.Operations.Alerting;
 using Argus.Server.Api;
@@ -15,8 +17,10 @@ namespace Argus.Server.Alerting;
 /// <param name="Rule">The rule.</param>
 /// <param name="Status"><c>ok</c>, <c>pending</c>, <c>firing</c>, <c>muted</c> or <c>disabled</c>.</param>
 /// <param name="FiringAlertId">The alert firing now, if any.</param>
-/// <summary>A rule with its state; <paramref name="PendingSince"/> is when the breach began while the rule is pending.</summary>
-internal sealed record AlertRuleResponse(AlertRule Rule, string Status, string? FiringAlertId, DateTimeOffset? PendingSince);
+/// <param name="PendingSince">When the breach began, while the rule is pending.</param>
+/// <param name="Warnings">On a save: what was accepted but looks wrong (a service that never sent telemetry).</param>
+internal sealed record AlertRuleResponse(AlertRule Rule, string Status, string? FiringAlertId, DateTimeOffset? PendingSince,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Warnings = null);
 
 internal sealed record AlertRuleListResponse(IReadOnlyList<AlertRuleResponse> Rules);
 
@@ -41,10 +45,10 @@ internal static class AlertingApi
         var rules = api.MapGroup("/alert-rules");
         rules.MapGet("", ListAsync).RequireAuthorization(ArgusPolicies.Read);
         rules.MapGet("/{rule}", GetAsync).RequireAuthorization(ArgusPolicies.Read);
-        rules.MapPost("", (HttpRequest request, ClaimsPrincipal user, EfAlertStore store, AlertEvaluatorService evaluator, IOptions<AlertingOptions> options, ChannelStore channels, CancellationToken ct)
-            => SaveAsync(null, request, user, store, evaluator, options.Value, channels, ct)).RequireAuthorization(ArgusPolicies.Admin);
-        rules.MapPut("/{rule}", (string rule, HttpRequest request, ClaimsPrincipal user, EfAlertStore store, AlertEvaluatorService evaluator, IOptions<AlertingOptions> options, ChannelStore channels, CancellationToken ct)
-            => SaveAsync(rule, request, user, store, evaluator, options.Value, channels, ct)).RequireAuthorization(ArgusPolicies.Admin);
+        rules.MapPost("", (HttpRequest request, ClaimsPrincipal user, EfAlertStore store, AlertEvaluatorService evaluator, IOptions<AlertingOptions> options, ChannelStore channels, ITelemetryReader telemetry, TimeProvider time, CancellationToken ct)
+            => SaveAsync(null, request, user, store, evaluator, options.Value, channels, telemetry, time, ct)).RequireAuthorization(ArgusPolicies.Admin);
+        rules.MapPut("/{rule}", (string rule, HttpRequest request, ClaimsPrincipal user, EfAlertStore store, AlertEvaluatorService evaluator, IOptions<AlertingOptions> options, ChannelStore channels, ITelemetryReader telemetry, TimeProvider time, CancellationToken ct)
+            => SaveAsync(rule, request, user, store, evaluator, options.Value, channels, telemetry, time, ct)).RequireAuthorization(ArgusPolicies.Admin);
         rules.MapDelete("/{rule}", DeleteAsync).RequireAuthorization(ArgusPolicies.Admin);
         rules.MapPost("/{rule}/mute", MuteAsync).RequireAuthorization(ArgusPolicies.Admin);
         rules.MapPost("/{rule}/unmute", UnmuteAsync).RequireAuthorization(ArgusPolicies.Admin);
@@ -77,7 +81,7 @@ internal static class AlertingApi
 
     private static async Task<IResult> SaveAsync(
         string? existing, HttpRequest request, ClaimsPrincipal user, EfAlertStore store, AlertEvaluatorService evaluator, AlertingOptions options,
-        ChannelStore channels, CancellationToken ct)
+        ChannelStore channels, ITelemetryReader telemetry, TimeProvider time, CancellationToken ct)
     {
         var read = await StrictJson.ReadAsync(request, OperationsJsonContext.Default.AlertRule, "alert rule", ct);
         if (read.Value is not { } rule)
@@ -94,15 +98,23 @@ internal static class AlertingApi
         }
 
         var (status, saved) = await store.SaveRuleAsync(tenant, existing, rule, options.MaxRulesPerTenant, ct);
-        return status switch
+        if (status != RuleWriteStatus.Saved || saved is null)
         {
-            RuleWriteStatus.NotFound => NotFound(existing!),
-            RuleWriteStatus.NameTaken => TypedResults.Problem($"A rule named '{rule.Name}' exists.", statusCode: StatusCodes.Status409Conflict, title: "Name taken"),
-            RuleWriteStatus.TooMany => TypedResults.Problem(
-                $"The tenant has {options.MaxRulesPerTenant} rules, the most allowed (Argus:Alerting:MaxRulesPerTenant).", statusCode: StatusCodes.Status409Conflict, title: "Too many rules"),
-            _ when existing is null => TypedResults.Created($"/api/alert-rules/{saved!.Id}", await DescribeAsync(saved, store, evaluator, ct)),
-            _ => TypedResults.Ok(await DescribeAsync(saved!, store, evaluator, ct)),
+            return status switch
+            {
+                RuleWriteStatus.NameTaken => TypedResults.Problem($"A rule named '{rule.Name}' exists.", statusCode: StatusCodes.Status409Conflict, title: "Name taken"),
+                RuleWriteStatus.TooMany => TypedResults.Problem(
+                    $"The tenant has {options.MaxRulesPerTenant} rules, the most allowed (Argus:Alerting:MaxRulesPerTenant).", statusCode: StatusCodes.Status409Conflict, title: "Too many rules"),
+                _ => NotFound(existing ?? rule.Name),
+            };
+        }
+
+        // A service never seen is accepted (it may not send telemetry yet) but said: a misspelt one would never fire.
+        var response = await DescribeAsync(saved, store, evaluator, ct) with
+        {
+            Warnings = await KnownServices.WarnUnseenAsync(telemetry, time, tenant, [("service", saved.Service)], ct),
         };
+        return existing is null ? TypedResults.Created($"/api/alert-rules/{saved.Id}", response) : TypedResults.Ok(response);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string rule, ClaimsPrincipal user, EfAlertStore store, CancellationToken ct) =>

@@ -60,8 +60,14 @@ internal static class IncidentsApi
             i.Report.TryGetProperty("summary", out var s) ? s.GetString() ?? "" : "", i.Model, i.BuiltIn, Math.Round(i.PipelineMs, 1)))]));
     }
 
-    private static async Task<IResult> PutSettingsAsync(IncidentSettings body, ClaimsPrincipal user, IIncidentStore store, CancellationToken ct)
+    private static async Task<IResult> PutSettingsAsync(HttpRequest request, ClaimsPrincipal user, IIncidentStore store, CancellationToken ct)
     {
+        var read = await StrictJson.ReadAsync(request, AlertingJsonContext.Default.IncidentSettings, "incident settings object", ct);
+        if (read.Value is not { } body)
+        {
+            return read.Problem!;
+        }
+
         if (body.Language is not null && !AlertRuleValidator.Languages.Contains(body.Language))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>

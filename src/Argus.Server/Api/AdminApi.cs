@@ -23,12 +23,18 @@ internal static partial class AdminApi
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$")]
     private static partial Regex TenantIdPattern();
 
-    private static async Task<Results<Created<TenantResponse>, ValidationProblem, Conflict<Microsoft.AspNetCore.Mvc.ProblemDetails>, ForbidHttpResult>> CreateTenantAsync(
-        CreateTenantRequest request, ClaimsPrincipal user, IDbContextFactory<ControlPlaneDbContext> dbFactory, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> CreateTenantAsync(
+        HttpRequest http, ClaimsPrincipal user, IDbContextFactory<ControlPlaneDbContext> dbFactory, TimeProvider time, CancellationToken ct)
     {
         if (user.FindFirstValue(ArgusClaimTypesInternal.SystemTenant) != "true")
         {
             return TypedResults.Forbid();
+        }
+
+        var read = await StrictJson.ReadAsync(http, ArgusJsonContext.Default.CreateTenantRequest, "tenant", ct);
+        if (read.Value is not { } request)
+        {
+            return read.Problem!;
         }
 
         var errors = new Dictionary<string, string[]>();
@@ -76,9 +82,15 @@ internal static partial class AdminApi
         return TypedResults.Ok<IReadOnlyList<KeyItem>>([.. keys.OrderBy(k => k.CreatedAt).Select(k => new KeyItem(k.Id, k.Name, k.Role, k.Prefix, k.CreatedAt, k.RevokedAt))]);
     }
 
-    private static async Task<Results<Created<CreatedKeyResponse>, ValidationProblem>> CreateKeyAsync(
-        CreateKeyRequest request, ClaimsPrincipal user, IDbContextFactory<ControlPlaneDbContext> dbFactory, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> CreateKeyAsync(
+        HttpRequest http, ClaimsPrincipal user, IDbContextFactory<ControlPlaneDbContext> dbFactory, TimeProvider time, CancellationToken ct)
     {
+        var read = await StrictJson.ReadAsync(http, ArgusJsonContext.Default.CreateKeyRequest, "key", ct);
+        if (read.Value is not { } request)
+        {
+            return read.Problem!;
+        }
+
         var role = request.Role ?? ApiKeys.RoleIngest;
         var errors = new Dictionary<string, string[]>();
         if (!ApiKeys.Roles.Contains(role))

@@ -6,7 +6,9 @@ using Microsoft.AspNetCore.Mvc;
 namespace Argus.Server.Api;
 
 /// <summary>Source-generated JSON for every type the API writes or reads.</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+// Durations read in Argus's one grammar (30s, 10m, 1h, 2d, 1w or hh:mm:ss) and are written as hh:mm:ss.
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    Converters = [typeof(Argus.Core.DurationJsonConverter)])]
 [JsonSerializable(typeof(ServicesResponse))]
 [JsonSerializable(typeof(RedResponse))]
 [JsonSerializable(typeof(TraceListResponse))]

@@ -10,7 +10,8 @@ namespace Argus.Server.Api;
 /// Reads a JSON request body of Argus's own API strictly: a field the type does not have is a 400 naming it and the
 /// nearest valid one (a typo such as <c>chanels</c> must not pass silently), and a value of the wrong shape is a 400
 /// naming the field and what it accepts, never a .NET type. Read-only fields of the matching response (an object read
-/// with GET and sent back) can be listed in <c>ignored</c>.
+/// with GET and sent back) can be listed in <c>ignored</c>, by their path (<c>createdAt</c>, <c>smtp.hasPassword</c>).
+/// Dictionaries (headers, variables) take any key, but values that are objects of a known shape are checked too.
 /// </summary>
 internal static class StrictJson
 {
@@ -19,21 +20,62 @@ internal static class StrictJson
     /// <summary>The result of <see cref="ReadAsync{T}"/>: the value, or the 400/415 to answer.</summary>
     internal readonly record struct Read<T>(T? Value, IResult? Problem);
 
-    public static async Task<Read<T>> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> type, string what, CancellationToken ct, params string[] ignored)
+    /// <summary>Reads the body as <typeparamref name="T"/> (<paramref name="what"/> names it in messages), or says what is wrong with it.</summary>
+    public static async Task<Read<T>> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> type, string what, CancellationToken ct, params string[] ignored) =>
+        BindParsed(await ParseAsync(request, ct), type, what, ignored);
+
+    /// <summary>
+    /// As <see cref="ReadAsync{T}"/>, for routes whose body is optional: an empty body (or only white space, also when
+    /// chunked) is <paramref name="empty"/>; anything else must be a valid body.
+    /// </summary>
+    public static async Task<Read<T>> ReadOptionalAsync<T>(HttpRequest request, JsonTypeInfo<T> type, string what, T empty, CancellationToken ct, params string[] ignored)
     {
-        if (!IsJson(request.ContentType))
+        if (request.ContentLength == 0)
         {
-            return new(default, UnsupportedMediaType(request.ContentType));
+            return new(empty, null);
         }
 
-        JsonDocument document;
+        // Buffered so emptiness can be seen without a Content-Length; the API's body limit bounds it while it is read.
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, ct);
+        if (buffer.ToArray().All(b => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
+        {
+            return new(empty, null);
+        }
+
+        buffer.Position = 0;
+        return BindParsed(await ParseAsync(buffer, request.ContentType, ct), type, what, ignored);
+    }
+
+    /// <summary>
+    /// The body as a document (the caller disposes it), or the 415/400 to answer: for a route that reads more than one
+    /// type's fields from the body and then binds it with <see cref="Bind{T}"/>.
+    /// </summary>
+    public static Task<(JsonDocument? Document, IResult? Problem)> ParseAsync(HttpRequest request, CancellationToken ct) =>
+        ParseAsync(request.Body, request.ContentType, ct);
+
+    private static async Task<(JsonDocument? Document, IResult? Problem)> ParseAsync(Stream body, string? contentType, CancellationToken ct)
+    {
+        if (!IsJson(contentType))
+        {
+            return (null, UnsupportedMediaType(contentType));
+        }
+
         try
         {
-            document = await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = MaxDepth }, ct);
+            return (await JsonDocument.ParseAsync(body, new JsonDocumentOptions { MaxDepth = MaxDepth }, ct), null);
         }
         catch (JsonException ex)
         {
-            return new(default, Invalid("body", $"the body is not valid JSON: {Syntax(ex)}"));
+            return (null, Invalid("body", $"the body is not valid JSON: {Syntax(ex)}"));
+        }
+    }
+
+    private static Read<T> BindParsed<T>((JsonDocument? Document, IResult? Problem) parsed, JsonTypeInfo<T> type, string what, string[] ignored)
+    {
+        if (parsed.Document is not { } document)
+        {
+            return new(default, parsed.Problem);
         }
 
         using (document)
@@ -67,7 +109,7 @@ internal static class StrictJson
         catch (JsonException ex)
         {
             var field = Field(ex.Path);
-            return new(default, Invalid(field.Length == 0 ? "body" : field, Expected(type, field)));
+            return new(default, Invalid(field.Length == 0 ? "body" : field, Expected(type, field, ex)));
         }
     }
 
@@ -125,7 +167,7 @@ internal static class StrictJson
             var fieldPath = path.Length == 0 ? property.Name : $"{path}.{property.Name}";
             if (info is null)
             {
-                if (path.Length == 0 && ignored.Contains(property.Name))
+                if (ignored.Contains(fieldPath))
                 {
                     continue;
                 }
@@ -134,24 +176,33 @@ internal static class StrictJson
                 continue;
             }
 
-            var inner = type.Options.GetTypeInfo(info.PropertyType);
-            if (property.Value.ValueKind == JsonValueKind.Object)
-            {
-                CheckFields(property.Value, inner, fieldPath, errors, []);
-            }
-            else if (property.Value.ValueKind == JsonValueKind.Array && inner.Kind == JsonTypeInfoKind.Enumerable && inner.ElementType is { } elementType)
-            {
-                var elementInfo = type.Options.GetTypeInfo(elementType);
-                var i = 0;
-                foreach (var item in property.Value.EnumerateArray())
-                {
-                    if (item.ValueKind == JsonValueKind.Object)
-                    {
-                        CheckFields(item, elementInfo, $"{fieldPath}[{i}]", errors, []);
-                    }
+            CheckValue(property.Value, type.Options.GetTypeInfo(info.PropertyType), fieldPath, errors, ignored);
+        }
+    }
 
-                    i++;
-                }
+    private static void CheckValue(JsonElement value, JsonTypeInfo type, string path, Dictionary<string, string[]> errors, HashSet<string> ignored)
+    {
+        if (value.ValueKind == JsonValueKind.Object && type.Kind == JsonTypeInfoKind.Dictionary && type.ElementType is { } valueType)
+        {
+            // Keys are free-form (header names, model names); a value that is an object of a known shape is checked.
+            var valueInfo = type.Options.GetTypeInfo(valueType);
+            foreach (var entry in value.EnumerateObject())
+            {
+                CheckValue(entry.Value, valueInfo, $"{path}.{entry.Name}", errors, ignored);
+            }
+        }
+        else if (value.ValueKind == JsonValueKind.Object)
+        {
+            CheckFields(value, type, path, errors, ignored);
+        }
+        else if (value.ValueKind == JsonValueKind.Array && type.Kind == JsonTypeInfoKind.Enumerable && type.ElementType is { } elementType)
+        {
+            var elementInfo = type.Options.GetTypeInfo(elementType);
+            var i = 0;
+            foreach (var item in value.EnumerateArray())
+            {
+                CheckValue(item, elementInfo, $"{path}[{i}]", errors, ignored);
+                i++;
             }
         }
     }
@@ -200,21 +251,28 @@ internal static class StrictJson
     }
 
     /// <summary>What the field at <paramref name="field"/> (dotted, with [i]) accepts, in the API's words.</summary>
-    private static string Expected(JsonTypeInfo root, string field)
+    private static string Expected(JsonTypeInfo root, string field, JsonException error)
     {
         var type = root;
         Type? clr = null;
         foreach (var part in field.Split('.', StringSplitOptions.RemoveEmptyEntries))
         {
             var name = part.Split('[', 2)[0];
-            var info = type.Properties.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
-            if (info is null)
+            if (type.Kind == JsonTypeInfoKind.Dictionary && type.ElementType is { } valueType)
+            {
+                // A dictionary's key (a header or model name): what it holds is the dictionary's value type.
+                clr = valueType;
+            }
+            else if (type.Properties.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)) is { } info)
+            {
+                clr = info.PropertyType;
+            }
+            else
             {
                 clr = null;
                 break;
             }
 
-            clr = info.PropertyType;
             type = root.Options.GetTypeInfo(clr);
             if (part.Contains('[', StringComparison.Ordinal) && type.ElementType is { } element)
             {
@@ -227,7 +285,7 @@ internal static class StrictJson
         clr = clr is null ? null : Nullable.GetUnderlyingType(clr) ?? clr;
         return clr switch
         {
-            null => $"{label} has a value of the wrong kind.",
+            null => OwnMessage(error) ?? $"{label} has a value of the wrong kind.",
             { IsEnum: true } => $"{label} must be one of {string.Join(", ", EnumNames(clr))}.",
             _ when clr == typeof(TimeSpan) => $"{label} must be {Durations.Grammar}.",
             _ when clr == typeof(DateTimeOffset) || clr == typeof(DateTime) => $"{label} must be a time in ISO-8601 (2026-06-15T12:00:00Z).",
@@ -237,9 +295,19 @@ internal static class StrictJson
             _ when clr == typeof(double) || clr == typeof(decimal) || clr == typeof(float) => $"{label} must be a number.",
             _ when type.Kind == JsonTypeInfoKind.Enumerable => $"{label} must be a list.",
             _ when type.Kind is JsonTypeInfoKind.Object or JsonTypeInfoKind.Dictionary => $"{label} must be an object.",
-            _ => $"{label} has a value of the wrong kind.",
+            _ => OwnMessage(error) ?? $"{label} has a value of the wrong kind.",
         };
     }
+
+    /// <summary>
+    /// The message of a converter of Argus's own (role masking, durations), which says what the field accepts; null for
+    /// System.Text.Json's, which names the .NET type and the JSON path.
+    /// </summary>
+    private static string? OwnMessage(JsonException error) =>
+        error.Message is { Length: > 0 } message && !message.Contains("System.", StringComparison.Ordinal) && !message.Contains("Argus.", StringComparison.Ordinal)
+            && !message.Contains("Path:", StringComparison.Ordinal) && !message.StartsWith("The JSON value", StringComparison.Ordinal)
+            ? message
+            : null;
 
     /// <summary>The JSON names of an enum's members, as the API writes them.</summary>
     private static IEnumerable<string> EnumNames(Type enumType) =>
@@ -270,7 +338,8 @@ internal static class StrictJson
         _ => "empty",
     };
 
-    private static Microsoft.AspNetCore.Http.HttpResults.ValidationProblem Invalid(string field, string message) =>
+    /// <summary>A 400 for one field.</summary>
+    public static Microsoft.AspNetCore.Http.HttpResults.ValidationProblem Invalid(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: "Invalid request");
 
     private static int Distance(string a, string b)

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Argus.Core.Telemetry;
 using Argus.Operations.ChangeTracking;
 using Argus.Server.Api;
 using Argus.Server.Configuration;
@@ -13,8 +14,9 @@ using Microsoft.Extensions.Options;
 
 namespace Argus.Server.ChangeTracking;
 
-/// <summary>A deployment with its timeline of checks and the gate's current answer.</summary>
-internal sealed record DeploymentResponse(Deployment Deployment, IReadOnlyList<DeploymentCheck> Checks, GateAnswer Gate);
+/// <summary>A deployment with its timeline of checks and the gate's current answer; <paramref name="Warnings"/> says what was accepted but looks wrong.</summary>
+internal sealed record DeploymentResponse(Deployment Deployment, IReadOnlyList<DeploymentCheck> Checks, GateAnswer Gate,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Warnings = null);
 
 internal sealed record DeploymentListResponse(IReadOnlyList<Deployment> Deployments);
 
@@ -25,7 +27,8 @@ internal sealed record DeploymentStepRequest(DateTimeOffset? At, bool? Failed);
 internal sealed record GitHubWebhookResult(string Outcome, string? DeploymentId);
 
 /// <summary>Source-generated JSON for the deployments API (appended to the API's resolver chain).</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    Converters = [typeof(Argus.Core.DurationJsonConverter)])]
 [JsonSerializable(typeof(DeploymentResponse))]
 [JsonSerializable(typeof(DeploymentListResponse))]
 [JsonSerializable(typeof(DeploymentStepRequest))]
@@ -61,21 +64,31 @@ internal static partial class DeploymentsApi
         return api;
     }
 
-    private static async Task<IResult> CreateAsync(HttpRequest request, ClaimsPrincipal user, DeploymentService service, IDeploymentStore store, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(
+        HttpRequest request, ClaimsPrincipal user, DeploymentService service, IDeploymentStore store, ITelemetryReader telemetry, TimeProvider time, CancellationToken ct)
     {
-        var (body, error) = await ReadAsync(request, DeploymentsJsonContext.Default.DeploymentRequest, ct);
-        if (body is null)
+        if (request.ContentLength > MaxBodyBytes)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [error!] }, "The deployment could not be read.");
+            return StrictJson.Invalid("body", $"the body is larger than {MaxBodyBytes} bytes.");
         }
 
-        var (deployment, problems) = await service.CreateAsync(user.Tenant(), body, "api", null, ct);
+        var read = await StrictJson.ReadAsync(request, DeploymentsJsonContext.Default.DeploymentRequest, "deployment", ct);
+        if (read.Value is not { } body)
+        {
+            return read.Problem!;
+        }
+
+        var tenant = user.Tenant();
+        var (deployment, problems) = await service.CreateAsync(tenant, body, "api", null, ct);
         if (deployment is null)
         {
             return TypedResults.ValidationProblem(problems, "The deployment has problems; all are listed.");
         }
 
-        return TypedResults.Created($"/api/deployments/{deployment.Id}", await DescribeAsync(deployment, store, ct));
+        // A name Argus has never seen is accepted (the service may not send telemetry yet), but said: a typo would leave the checks with nothing to measure.
+        var warnings = await KnownServices.WarnUnseenAsync(
+            telemetry, time, tenant, deployment.Applications.Select((a, i) => ($"applications[{i}]", (string?)a)), ct);
+        return TypedResults.Created($"/api/deployments/{deployment.Id}", await DescribeAsync(deployment, store, ct) with { Warnings = warnings });
     }
 
     private static async Task<Ok<DeploymentListResponse>> ListAsync(string? application, string? limit, ClaimsPrincipal user, IDeploymentStore store, TimeProvider time, CancellationToken ct)
@@ -98,30 +111,16 @@ internal static partial class DeploymentsApi
 
     private static async Task<IResult> StepAsync(string id, HttpRequest request, ClaimsPrincipal user, DeploymentService service, IDeploymentStore store, bool finish, CancellationToken ct)
     {
-        // The body is optional; a chunked request has no Content-Length, so it is read to see whether there is one.
-        DeploymentStepRequest? body = new(null, null);
-        if (request.ContentLength is not 0)
+        // The body is optional ({"at": ..., "failed": ...}); a chunked request has no Content-Length, so it is read to see whether there is one.
+        if (request.ContentLength > MaxBodyBytes)
         {
-            using var reader = new StreamReader(request.Body, Encoding.UTF8);
-            var buffer = new char[MaxBodyBytes + 1];
-            var length = await reader.ReadBlockAsync(buffer, ct);
-            var text = new string(buffer, 0, length);
-            if (length > MaxBodyBytes)
-            {
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [$"the body is larger than {MaxBodyBytes} bytes."] });
-            }
+            return StrictJson.Invalid("body", $"the body is larger than {MaxBodyBytes} bytes.");
+        }
 
-            if (!string.IsNullOrWhiteSpace(text))
-            {
-                try
-                {
-                    body = JsonSerializer.Deserialize(text, DeploymentsJsonContext.Default.DeploymentStepRequest) ?? body;
-                }
-                catch (JsonException ex)
-                {
-                    return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [$"the body is not valid: {ex.Message} (times are ISO 8601)."] });
-                }
-            }
+        var read = await StrictJson.ReadOptionalAsync(request, DeploymentsJsonContext.Default.DeploymentStepRequest, finish ? "finish" : "start", new(null, null), ct);
+        if (read.Value is not { } body)
+        {
+            return read.Problem!;
         }
 
         var tenant = user.Tenant();
@@ -318,25 +317,6 @@ internal static partial class DeploymentsApi
     {
         var checks = await store.GetChecksAsync(deployment.TenantId, deployment.Id, ct);
         return new DeploymentResponse(deployment, checks, DeploymentService.Gate(deployment, checks));
-    }
-
-    private static async Task<(T? Value, string? Error)> ReadAsync<T>(HttpRequest request, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken ct)
-        where T : class
-    {
-        if (request.ContentLength > MaxBodyBytes)
-        {
-            return (null, $"the body is larger than {MaxBodyBytes} bytes.");
-        }
-
-        try
-        {
-            var value = await JsonSerializer.DeserializeAsync(request.Body, type, ct);
-            return value is null ? (null, "the body must be a JSON object.") : (value, null);
-        }
-        catch (JsonException ex)
-        {
-            return (null, $"the body is not valid: {ex.Message} (times are ISO 8601, e.g. 2026-06-15T12:00:00Z).");
-        }
     }
 
     private static ProblemHttpResult NotFound(string id) =>

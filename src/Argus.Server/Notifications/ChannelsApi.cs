@@ -20,6 +20,9 @@ internal static partial class ChannelsApi
     private const int MaxSecretLength = 4096;
     private const int MaxHeaders = 20;
 
+    /// <summary>What GET shows and a client may send back unchanged: read-only, so accepted and not read.</summary>
+    private static readonly string[] ReadOnlyFields = ["id", "hasSecret", "headerNames", "createdAt", "updatedAt", "smtp.hasPassword"];
+
     [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,62}$")]
     private static partial Regex NamePattern();
 
@@ -49,9 +52,15 @@ internal static partial class ChannelsApi
         string id, ClaimsPrincipal user, ChannelStore store, CancellationToken ct) =>
         await store.FindAsync(user.Tenant(), id, ct) is { } entity ? TypedResults.Ok(ToResponse(entity)) : NotFound(id);
 
-    private static async Task<Results<Created<ChannelResponse>, ValidationProblem, Conflict<Microsoft.AspNetCore.Mvc.ProblemDetails>>> CreateAsync(
-        ChannelRequest request, ClaimsPrincipal user, ChannelStore store, OutboundAddressPolicy policy, TimeProvider time, ILogger<ChannelStore> logger, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(
+        HttpRequest http, ClaimsPrincipal user, ChannelStore store, OutboundAddressPolicy policy, TimeProvider time, ILogger<ChannelStore> logger, CancellationToken ct)
     {
+        var read = await StrictJson.ReadAsync(http, ArgusJsonContext.Default.ChannelRequest, "channel", ct, ReadOnlyFields);
+        if (read.Value is not { } request)
+        {
+            return read.Problem!;
+        }
+
         var tenant = user.Tenant();
         var (settings, errors) = Validate(request, null, policy);
         if (request.Name is { } name && NamePattern().IsMatch(name) && await store.NameTakenAsync(tenant, name, null, ct))
@@ -85,9 +94,15 @@ internal static partial class ChannelsApi
         return TypedResults.Created($"/api/channels/{entity.Id}", ToResponse(entity));
     }
 
-    private static async Task<Results<Ok<ChannelResponse>, ValidationProblem, NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails>, Conflict<Microsoft.AspNetCore.Mvc.ProblemDetails>>> UpdateAsync(
-        string id, ChannelRequest request, ClaimsPrincipal user, ChannelStore store, OutboundAddressPolicy policy, TimeProvider time, ILogger<ChannelStore> logger, CancellationToken ct)
+    private static async Task<IResult> UpdateAsync(
+        string id, HttpRequest http, ClaimsPrincipal user, ChannelStore store, OutboundAddressPolicy policy, TimeProvider time, ILogger<ChannelStore> logger, CancellationToken ct)
     {
+        var read = await StrictJson.ReadAsync(http, ArgusJsonContext.Default.ChannelRequest, "channel", ct, ReadOnlyFields);
+        if (read.Value is not { } request)
+        {
+            return read.Problem!;
+        }
+
         var tenant = user.Tenant();
         if (await store.FindAsync(tenant, id, ct) is not { } current)
         {

@@ -14,19 +14,6 @@ public sealed class ExactErrorTests
 {
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
-    private static async Task<JsonElement> ExpectProblemAsync(HttpResponseMessage response, HttpStatusCode status)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == status, $"expected {(int)status}, got {(int)response.StatusCode}: {body}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.DoesNotContain("Argus.", body, StringComparison.Ordinal);
-        Assert.DoesNotContain("System.", body, StringComparison.Ordinal);
-        return JsonDocument.Parse(body).RootElement.Clone();
-    }
-
-    private static string Error(JsonElement problem, string field) =>
-        string.Join(" ", problem.GetProperty("errors").GetProperty(field).EnumerateArray().Select(e => e.GetString()));
-
     [Fact]
     public async Task Alert_rules_name_unknown_fields_wrong_values_and_missing_channels()
     {
@@ -36,15 +23,15 @@ public sealed class ExactErrorTests
         // A typo in a field name: the nearest valid one is named.
         using (var r = await client.PostAsync("api/alert-rules", Json("""{"name":"SlowSQL","kind":"slow_sql","thresholdMs":500,"chanels":["ops"]}""")))
         {
-            var problem = await ExpectProblemAsync(r, HttpStatusCode.BadRequest);
-            Assert.Contains("'channels'", Error(problem, "chanels"), StringComparison.Ordinal);
+            var problem = await ProblemAssert.ExpectAsync(r, HttpStatusCode.BadRequest);
+            Assert.Contains("'channels'", ProblemAssert.Error(problem, "chanels"), StringComparison.Ordinal);
         }
 
         // A kind that does not exist: the accepted values, not a .NET type.
         using (var r = await client.PostAsync("api/alert-rules", Json("""{"name":"SlowSQL","kind":"slowsql","thresholdMs":500}""")))
         {
-            var problem = await ExpectProblemAsync(r, HttpStatusCode.BadRequest);
-            var message = Error(problem, "kind");
+            var problem = await ProblemAssert.ExpectAsync(r, HttpStatusCode.BadRequest);
+            var message = ProblemAssert.Error(problem, "kind");
             Assert.Contains("slow_sql", message, StringComparison.Ordinal);
             Assert.Contains("error_rate", message, StringComparison.Ordinal);
         }
@@ -52,15 +39,15 @@ public sealed class ExactErrorTests
         // A channel that does not exist would deliver nowhere.
         using (var r = await client.PostAsync("api/alert-rules", Json("""{"name":"SlowSQL","kind":"slow_sql","thresholdMs":500,"channels":["ops"]}""")))
         {
-            var problem = await ExpectProblemAsync(r, HttpStatusCode.BadRequest);
-            Assert.Contains("no channel 'ops'", Error(problem, "channels[0]"), StringComparison.Ordinal);
+            var problem = await ProblemAssert.ExpectAsync(r, HttpStatusCode.BadRequest);
+            Assert.Contains("no channel 'ops'", ProblemAssert.Error(problem, "channels[0]"), StringComparison.Ordinal);
         }
 
         // A duration in any form of the one grammar; a wrong one is named with the grammar.
         using (var r = await client.PostAsync("api/alert-rules", Json("""{"name":"SlowSQL","kind":"slow_sql","thresholdMs":500,"window":"ten minutes"}""")))
         {
-            var problem = await ExpectProblemAsync(r, HttpStatusCode.BadRequest);
-            Assert.Contains("30s, 10m, 1h", Error(problem, "window"), StringComparison.Ordinal);
+            var problem = await ProblemAssert.ExpectAsync(r, HttpStatusCode.BadRequest);
+            Assert.Contains("30s, 10m, 1h", ProblemAssert.Error(problem, "window"), StringComparison.Ordinal);
         }
 
         string id;
@@ -84,18 +71,18 @@ public sealed class ExactErrorTests
         // Mute: a huge duration or a time beyond a year is a 400, not a 500; a duration in the grammar works.
         using (var r = await client.PostAsync($"api/alert-rules/{id}/mute", Json("""{"for":"99999999d"}""")))
         {
-            await ExpectProblemAsync(r, HttpStatusCode.BadRequest);
+            await ProblemAssert.ExpectAsync(r, HttpStatusCode.BadRequest);
         }
 
         using (var r = await client.PostAsync($"api/alert-rules/{id}/mute", Json("""{"until":"9999-12-31T23:59:59Z"}""")))
         {
-            await ExpectProblemAsync(r, HttpStatusCode.BadRequest);
+            await ProblemAssert.ExpectAsync(r, HttpStatusCode.BadRequest);
         }
 
         using (var r = await client.PostAsync($"api/alert-rules/{id}/mute", Json("""{"fro":"1h"}""")))
         {
-            var problem = await ExpectProblemAsync(r, HttpStatusCode.BadRequest);
-            Assert.Contains("'for'", Error(problem, "fro"), StringComparison.Ordinal);
+            var problem = await ProblemAssert.ExpectAsync(r, HttpStatusCode.BadRequest);
+            Assert.Contains("'for'", ProblemAssert.Error(problem, "fro"), StringComparison.Ordinal);
         }
 
         using (var r = await client.PostAsync($"api/alert-rules/{id}/mute", Json("""{"for":"2h"}""")))
@@ -106,14 +93,14 @@ public sealed class ExactErrorTests
         // A body that is not JSON at all is 415, not 404.
         using (var r = await client.PostAsync("api/alert-rules", new StringContent("name: x", Encoding.UTF8, "text/plain")))
         {
-            await ExpectProblemAsync(r, HttpStatusCode.UnsupportedMediaType);
+            await ProblemAssert.ExpectAsync(r, HttpStatusCode.UnsupportedMediaType);
         }
 
         // A body that is not an object.
         using (var r = await client.PostAsync("api/alert-rules", Json("[1,2]")))
         {
-            var problem = await ExpectProblemAsync(r, HttpStatusCode.BadRequest);
-            Assert.Contains("JSON object", Error(problem, "body"), StringComparison.Ordinal);
+            var problem = await ProblemAssert.ExpectAsync(r, HttpStatusCode.BadRequest);
+            Assert.Contains("JSON object", ProblemAssert.Error(problem, "body"), StringComparison.Ordinal);
         }
     }
 
@@ -125,14 +112,14 @@ public sealed class ExactErrorTests
 
         using (var r = await client.GetAsync("api/services?form=2026-01-01T00:00:00Z"))
         {
-            var problem = await ExpectProblemAsync(r, HttpStatusCode.BadRequest);
-            Assert.Contains("'from'", Error(problem, "form"), StringComparison.Ordinal);
+            var problem = await ProblemAssert.ExpectAsync(r, HttpStatusCode.BadRequest);
+            Assert.Contains("'from'", ProblemAssert.Error(problem, "form"), StringComparison.Ordinal);
         }
 
         using (var r = await client.GetAsync("api/traces?minDuration=1000"))
         {
-            var problem = await ExpectProblemAsync(r, HttpStatusCode.BadRequest);
-            Assert.Contains("'minDurationMs'", Error(problem, "minDuration"), StringComparison.Ordinal);
+            var problem = await ProblemAssert.ExpectAsync(r, HttpStatusCode.BadRequest);
+            Assert.Contains("'minDurationMs'", ProblemAssert.Error(problem, "minDuration"), StringComparison.Ordinal);
         }
 
         // Known parameters, in any case, still work.
@@ -154,14 +141,14 @@ public sealed class ExactErrorTests
 
         using (var r = await client.GetAsync("api/services?to=2300-01-01T00:00:00Z"))
         {
-            var problem = await ExpectProblemAsync(r, HttpStatusCode.BadRequest);
-            Assert.Contains("2262", Error(problem, "to"), StringComparison.Ordinal);
+            var problem = await ProblemAssert.ExpectAsync(r, HttpStatusCode.BadRequest);
+            Assert.Contains("2262", ProblemAssert.Error(problem, "to"), StringComparison.Ordinal);
         }
 
         using (var r = await client.GetAsync("api/services?from=now-forever"))
         {
-            var problem = await ExpectProblemAsync(r, HttpStatusCode.BadRequest);
-            Assert.Contains("now-<duration>", Error(problem, "from"), StringComparison.Ordinal);
+            var problem = await ProblemAssert.ExpectAsync(r, HttpStatusCode.BadRequest);
+            Assert.Contains("now-<duration>", ProblemAssert.Error(problem, "from"), StringComparison.Ordinal);
         }
     }
 
