@@ -6,18 +6,15 @@ namespace Argus.Server.Api;
 /// Unknown query parameters of Argus's own API are a 400 naming them and the nearest valid one: a typo such as
 /// <c>?form=</c> for <c>?from=</c> would otherwise return unfiltered data that looks like an answer. The valid names are
 /// the handler's parameters bound from the query string (simple types), found once per endpoint when it is built.
-/// Handlers that read the query themselves (a parameter of type HttpRequest or HttpContext) are left alone.
 /// </summary>
 internal static class StrictQuery
 {
     public static EndpointFilterDelegate Create(EndpointFilterFactoryContext context, EndpointFilterDelegate next)
     {
+        // No handler reads the query string itself, so a handler's simple parameters are its whole list of query
+        // parameters, also for handlers that take the request to read its body. A handler that starts reading
+        // Request.Query must declare the names it reads as parameters instead.
         var parameters = context.MethodInfo.GetParameters();
-        if (parameters.Any(p => p.ParameterType == typeof(HttpRequest) || p.ParameterType == typeof(HttpContext)))
-        {
-            return next;
-        }
-
         var names = parameters.Where(p => IsSimple(p.ParameterType) && p.Name is not null).Select(p => p.Name!).ToList();
         return invocation =>
         {

@@ -122,6 +122,13 @@ public sealed class ExactErrorTests
             Assert.Contains("'minDurationMs'", ProblemAssert.Error(problem, "minDuration"), StringComparison.Ordinal);
         }
 
+        // Routes that read a body take no query parameters of their own either.
+        using (var r = await client.PostAsync("api/alert-rules?dryRun=true", Json("""{"name":"Q","kind":"slow_sql","thresholdMs":500}""")))
+        {
+            var problem = await ProblemAssert.ExpectAsync(r, HttpStatusCode.BadRequest);
+            Assert.Contains("takes none", ProblemAssert.Error(problem, "dryRun"), StringComparison.Ordinal);
+        }
+
         // Known parameters, in any case, still work.
         using (var r = await client.GetAsync("api/traces?minDurationMs=1000&Limit=5"))
         {
