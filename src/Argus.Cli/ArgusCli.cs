@@ -74,7 +74,7 @@ public static class ArgusCli
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("ARGUS_OTLP_URL") ?? "http://127.0.0.1:4318",
         };
         var rate = new Option<double>("--rate") { Description = "Transactions per second at the daily mean.", DefaultValueFactory = _ => 10 };
-        var duration = new Option<TimeSpan?>("--duration") { Description = "Stop after this long (e.g. 00:05:00); default: until Ctrl+C." };
+        var duration = new Option<string?>("--duration") { Description = "Stop after this long (e.g. 5m, 1h or 00:05:00); default: until Ctrl+C." };
         var command = new Command("demo", "Send the demo workload (a simulated shop with scheduled faults) to an Argus server.");
         command.Options.Add(otlp);
         command.Options.Add(rate);
@@ -88,7 +88,7 @@ public static class ArgusCli
             }
 
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            if (result.GetValue(duration) is { } d)
+            if (result.GetValue(duration) is { } text && ParseDuration("--duration", text) is var d)
             {
                 stop.CancelAfter(d);
             }

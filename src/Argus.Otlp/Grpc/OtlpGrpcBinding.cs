@@ -6,6 +6,7 @@ using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Core;
+
 using Microsoft.Extensions.Logging;
 using GrpcStatus = Grpc.Core.Status;
 
@@ -17,9 +18,13 @@ namespace Argus.Otlp.Grpc;
 /// one answers INVALID_ARGUMENT with what is wrong, applies the same message budget and decode slots as OTLP/HTTP, and
 /// logs one line.
 /// </summary>
-internal sealed class OtlpGrpcBinding<TService>(OtlpIngestService ingest, ILogger<OtlpGrpcBinding<TService>> logger) : IServiceMethodProvider<TService>
+internal sealed class OtlpGrpcBinding<TService>(IServiceProvider services, ILogger<OtlpGrpcBinding<TService>> logger) : IServiceMethodProvider<TService>
     where TService : class
 {
+    // Resolved at the first call, not when the routes are mapped: the ingest service reaches the store, whose options
+    // must not be read (and validated) before start-up lists every configuration problem at once.
+    private readonly Lazy<OtlpIngestService> _ingest = new(() => (OtlpIngestService)(services.GetService(typeof(OtlpIngestService)) ?? throw new InvalidOperationException("OtlpIngestService is not registered.")));
+
     public void OnServiceMethodDiscovery(ServiceMethodProviderContext<TService> context)
     {
         switch (context)
@@ -57,6 +62,7 @@ internal sealed class OtlpGrpcBinding<TService>(OtlpIngestService ingest, ILogge
     private TRequest Parse<TRequest>(ReadOnlySequence<byte> payload, MessageParser<TRequest> parser, MessageDescriptor descriptor, string service)
         where TRequest : IMessage<TRequest>
     {
+        var ingest = _ingest.Value;
         using var slot = ingest.EnterDecode()
             ?? throw Refuse(service, StatusCode.Unavailable, $"{ingest.Options.MaxConcurrentDecodes} requests are being decoded already (Argus:Ingest:MaxConcurrentDecodes); retry later.");
 
