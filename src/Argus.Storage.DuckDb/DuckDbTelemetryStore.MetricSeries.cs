@@ -73,7 +73,7 @@ public sealed partial class DuckDbTelemetryStore : IMetricSeriesReader
         }
 
         var step = StepNanos(query.Step);
-        var cumulative = metric.Kind is MetricKind.Histogram || (metric.Kind is MetricKind.Sum && metric.IsMonotonic);
+        var cumulative = metric.IsHistogram || (metric.Kind is MetricKind.Sum && metric.IsMonotonic);
         var readFrom = cumulative ? query.Range.FromUnixNano - Math.Max(step, MinLookbackNanos) : query.Range.FromUnixNano;
         var parameters = new List<(string, object?)>
         {
@@ -99,7 +99,7 @@ public sealed partial class DuckDbTelemetryStore : IMetricSeriesReader
         }
 
         var needsResources = keys.Any(k => k != MetricSeriesResult.ServiceKey);
-        var (points, size) = metric.Kind is MetricKind.Histogram ? HistogramPoints() : cumulative ? CounterPoints() : GaugePoints();
+        var (points, size) = metric.IsHistogram ? HistogramPoints() : cumulative ? CounterPoints() : GaugePoints();
         var series = $"""
             WITH raw AS (
                 SELECT p.time_ns AS t, p.start_ns, p.temporality, p.value, p.count, p.sum, p.bounds, p.bucket_counts,
@@ -154,7 +154,7 @@ public sealed partial class DuckDbTelemetryStore : IMetricSeriesReader
         {
             var aggregate = query.Aggregation switch
             {
-                MetricAggregation.Avg when metric.Kind is MetricKind.Histogram => "sum(ds) / nullif(sum(dc), 0)",
+                MetricAggregation.Avg when metric.IsHistogram => "sum(ds) / nullif(sum(dc), 0)",
                 MetricAggregation.Count => "sum(dc) / $stepSeconds",
                 MetricAggregation.Rate => "sum(v) / $stepSeconds",
                 MetricAggregation.Increase or MetricAggregation.Sum => "sum(v)",

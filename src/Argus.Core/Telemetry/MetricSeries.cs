@@ -33,7 +33,7 @@ public sealed record MetricDescriptor(string Name, MetricKind Kind, bool IsMonot
     public IReadOnlyList<MetricAggregation> AcceptedAggregations => Kind switch
     {
         MetricKind.Sum when IsMonotonic => [MetricAggregation.Rate, MetricAggregation.Increase],
-        MetricKind.Histogram => [MetricAggregation.P95, MetricAggregation.P50, MetricAggregation.P90, MetricAggregation.P99,
+        MetricKind.Histogram or MetricKind.ExponentialHistogram => [MetricAggregation.P95, MetricAggregation.P50, MetricAggregation.P90, MetricAggregation.P99,
             MetricAggregation.Avg, MetricAggregation.Count, MetricAggregation.Heatmap],
         MetricKind.Gauge or MetricKind.Sum => [MetricAggregation.Avg, MetricAggregation.Min, MetricAggregation.Max, MetricAggregation.Last, MetricAggregation.Sum],
         _ => [],
@@ -41,6 +41,9 @@ public sealed record MetricDescriptor(string Name, MetricKind Kind, bool IsMonot
 
     /// <summary>The aggregation used when none is asked for; null for kinds that cannot be aggregated (summaries).</summary>
     public MetricAggregation? DefaultAggregation => AcceptedAggregations.Count > 0 ? AcceptedAggregations[0] : null;
+
+    /// <summary>Histograms of either kind (exponential ones are stored with explicit bounds).</summary>
+    public bool IsHistogram => Kind is MetricKind.Histogram or MetricKind.ExponentialHistogram;
 }
 
 /// <summary>
@@ -58,6 +61,7 @@ public sealed record MetricSeriesQuery(
     int MaxSeries = MetricSeriesQuery.DefaultMaxSeries)
 {
     public const int DefaultMaxSeries = 20;
+    public const int MaxBuckets = 1_000;
     public const int MaxMaxSeries = 100;
     public const int MaxGroupByKeys = 3;
 

@@ -106,6 +106,27 @@ internal sealed record LogLevelsResponse(DateTimeOffset From, DateTimeOffset To,
 
 internal sealed record MetricsResponse(IReadOnlyList<MetricSummary> Metrics);
 
+/// <summary>
+/// A metric's values per time bucket and series. <see cref="Bounds"/> (heatmap only) are the buckets' upper bounds; each
+/// point then carries <c>bucketCounts</c>, one more than the bounds (the last bucket is unbounded).
+/// </summary>
+internal sealed record MetricSeriesResponse(
+    string Name,
+    MetricKind Kind,
+    string? Unit,
+    bool Monotonic,
+    string Agg,
+    DateTimeOffset From,
+    DateTimeOffset To,
+    double StepSeconds,
+    IReadOnlyList<string> GroupBy,
+    IReadOnlyList<MetricSeriesItem> Series,
+    int OtherSeriesCount,
+    IReadOnlyList<double>? Bounds);
+
+/// <summary>One series: its group-by values by key (absent for the pooled "other" series) and its buckets, oldest first.</summary>
+internal sealed record MetricSeriesItem(IReadOnlyDictionary<string, string>? Labels, bool Other, IReadOnlyList<MetricSeriesPoint> Points);
+
 internal sealed record HealthResponse(string Status, string Version);
 
 internal sealed record CreateTenantRequest(string? Id, string? Name);

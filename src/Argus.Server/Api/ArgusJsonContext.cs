@@ -17,6 +17,7 @@ namespace Argus.Server.Api;
 [JsonSerializable(typeof(LogsResponse))]
 [JsonSerializable(typeof(LogLevelsResponse))]
 [JsonSerializable(typeof(MetricsResponse))]
+[JsonSerializable(typeof(MetricSeriesResponse))]
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(CreateTenantRequest))]
 [JsonSerializable(typeof(CreateKeyRequest))]

@@ -24,6 +24,7 @@ internal static class TelemetryApi
         group.MapGet("/logs", SearchLogsAsync);
         group.MapGet("/logs/levels", GetLogLevelsAsync);
         group.MapGet("/metrics", GetMetricsAsync);
+        group.MapGet("/metrics/{name}/series", GetMetricSeriesAsync);
         return api;
     }
 
@@ -240,4 +241,70 @@ internal static class TelemetryApi
 
         return TypedResults.Ok(new MetricsResponse(await reader.GetMetricsAsync(user.Tenant(), service, range, ct)));
     }
+
+    private static async Task<Results<Ok<MetricSeriesResponse>, ValidationProblem, ProblemHttpResult>> GetMetricSeriesAsync(
+        string name, string? service, string? groupBy, string? step, string? from, string? to, string? agg, string? limit,
+        ClaimsPrincipal user, IMetricSeriesReader reader, TimeProvider time, CancellationToken ct)
+    {
+        // A metric name may hold '/' (OpenTelemetry allows it), which a path segment carries as %2F; routing leaves it encoded.
+        name = Uri.UnescapeDataString(name);
+        var q = new QueryParameters(time);
+        var range = q.Range(from, to);
+        var stepSpan = q.Step(step, range, MetricSeriesQuery.MaxBuckets);
+        var maxSeries = q.Limit(limit, MetricSeriesQuery.DefaultMaxSeries, MetricSeriesQuery.MaxMaxSeries);
+        var keys = (groupBy ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToList();
+        if (keys.Count > MetricSeriesQuery.MaxGroupByKeys)
+        {
+            q.Add("groupBy", $"'groupBy' takes at most {MetricSeriesQuery.MaxGroupByKeys} comma-separated attribute keys; it has {keys.Count}.");
+        }
+
+        MetricAggregation? aggregation = null;
+        if (!string.IsNullOrWhiteSpace(agg))
+        {
+            // Names only: Enum.TryParse would also take numbers.
+            aggregation = Enum.GetValues<MetricAggregation>().Where(a => string.Equals(a.ToString(), agg.Trim(), StringComparison.OrdinalIgnoreCase)).Cast<MetricAggregation?>().FirstOrDefault();
+            if (aggregation is null)
+            {
+                q.Add("agg", $"'agg' must be one of {string.Join(", ", Enum.GetValues<MetricAggregation>().Select(AggregationName))}.");
+            }
+        }
+
+        if (!q.IsValid)
+        {
+            return TypedResults.ValidationProblem(q.Errors);
+        }
+
+        var metric = await reader.DescribeMetricAsync(user.Tenant(), name, service, range, ct);
+        if (metric is null)
+        {
+            return TypedResults.Problem(
+                $"No metric named '{name}' is stored for this project{(service is null ? "" : $" from service '{service}'")}; GET /api/metrics lists the names.",
+                statusCode: StatusCodes.Status404NotFound, title: "Metric not found");
+        }
+
+        var accepted = metric.AcceptedAggregations;
+        var chosen = aggregation ?? metric.DefaultAggregation;
+        if (chosen is null || !accepted.Contains(chosen.Value))
+        {
+            var what = metric.Kind is MetricKind.Sum ? (metric.IsMonotonic ? "monotonic sum (counter)" : "non-monotonic sum") : metric.Kind.ToString().ToLowerInvariant();
+            q.Add("agg", accepted.Count == 0
+                ? $"'{name}' is a {what} metric, which has no series to chart."
+                : $"'{name}' is a {what} metric; 'agg' must be one of {string.Join(", ", accepted.Select(AggregationName))}.");
+            return TypedResults.ValidationProblem(q.Errors);
+        }
+
+        var result = await reader.QueryMetricSeriesAsync(
+            user.Tenant(), metric, new MetricSeriesQuery(name, range, stepSpan, chosen.Value, service, keys, maxSeries), ct);
+        return TypedResults.Ok(new MetricSeriesResponse(
+            metric.Name, metric.Kind, metric.Unit, metric.IsMonotonic, AggregationName(result.Aggregation), range.From, range.To, stepSpan.TotalSeconds,
+            result.Keys,
+            [.. result.Series.Select(s => new MetricSeriesItem(
+                s.Values is null ? null : result.Keys.Zip(s.Values).ToDictionary(kv => kv.First, kv => kv.Second, StringComparer.Ordinal),
+                s.IsOther,
+                s.Points))],
+            result.OtherSeriesCount,
+            result.Bounds));
+    }
+
+    private static string AggregationName(MetricAggregation aggregation) => aggregation.ToString().ToLowerInvariant();
 }
