@@ -121,6 +121,38 @@ public sealed class ConsolePagesTests(ConsoleFixture fixture) : IAsyncLifetime
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await otlp.GetAsync("signin")).StatusCode);
     }
 
+    [Fact]
+    public async Task A_trace_of_10050_spans_is_cut_at_10000_and_scrolls_virtualized()
+    {
+        var trace = OtlpJson.NewTraceId();
+        var root = OtlpJson.NewSpanId();
+        var start = DateTimeOffset.UtcNow.AddMinutes(-3);
+        var spans = new List<string> { OtlpJson.Span(trace, root, null, "GET /batch", 2, start, 5_000) };
+        spans.AddRange(Enumerable.Range(0, 10_049).Select(i =>
+            OtlpJson.Span(trace, OtlpJson.NewSpanId(), root, $"step {i:00000}", 1, start.AddTicks(i * 4_000), 0.3)));
+        foreach (var chunk in spans.Chunk(1_000))
+        {
+            using var response = await fixture.Server.PostOtlpJsonAsync("traces", OtlpJson.Traces("batch-job", chunk));
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        await ArgusTestServer.EventuallyAsync(
+            () => fixture.Server.GetJsonAsync($"api/traces/{trace}?maxSpans=1").ContinueWith(t => t.IsCompletedSuccessfully ? t.Result.GetProperty("spanCount").GetInt32() : 0, TaskScheduler.Default),
+            count => count == 10_050, "the large trace to be stored");
+
+        await GoAsync("/signin?returnUrl=" + Uri.EscapeDataString($"/traces/{trace}"));
+        await SignInAsync(fixture.ReadKey);
+        await WaitForCircuitAsync();
+        await Expect(_page.Locator("#trace-cut")).ToContainTextAsync("Showing the first 10,000 of 10,050 spans");
+        await Expect(_page.Locator(".wf-row", new() { HasText = "step 00000" })).ToBeVisibleAsync();
+        Assert.InRange(await _page.Locator(".wf-row").CountAsync(), 1, 200);
+
+        await _page.Locator(".wf-body").EvaluateAsync("body => body.scrollTop = body.scrollHeight");
+        await Expect(_page.Locator(".wf-row", new() { HasText = "step 09998" })).ToBeVisibleAsync();
+        Assert.InRange(await _page.Locator(".wf-row").CountAsync(), 1, 200);
+        await ShotAsync("trace-10000");
+    }
+
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 
     private async Task GoAsync(string path)
