@@ -5,8 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # - prometheus-alertmanager: the real Alertmanager posts alerts to Argus's webhook integration;
-# - python3-aiosmtpd: a real SMTP server (started by the tests with /usr/bin/python3) for e-mail delivery.
-APT_PACKAGES=(prometheus-alertmanager python3-aiosmtpd)
+# - python3-aiosmtpd: a real SMTP server (started by the tests with /usr/bin/python3) for e-mail delivery;
+# - chromium: the browser the console's end-to-end tests drive through Playwright (its fonts come with it); Playwright's
+#   own browser download is never used.
+APT_PACKAGES=(prometheus-alertmanager python3-aiosmtpd chromium)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

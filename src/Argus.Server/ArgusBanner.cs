@@ -20,6 +20,7 @@ internal static class ArgusBanner
         text.AppendLine();
         text.AppendLine("Argus is running.");
         text.AppendLine($"  API and console : {api}");
+        text.AppendLine($"  Web console     : {api}   (sign in with a read or admin API key)");
         text.AppendLine($"  OTLP gRPC       : {grpc}");
         text.AppendLine($"  OTLP HTTP       : {http}");
         text.AppendLine($"  Data folder     : {Path.GetFullPath(options.DataPath)}");

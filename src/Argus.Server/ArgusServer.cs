@@ -14,6 +14,11 @@ using Argus.Server.Listeners;
 using Argus.Server.Notifications;
 using Argus.Server.Tenancy;
 using Argus.Storage.DuckDb;
+using Argus.Web;
+using Argus.Web.Authentication;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -34,7 +39,16 @@ public static class ArgusServer
         {
             Args = [.. args.Where(a => a != "--demo")],
             ContentRootPath = AppContext.BaseDirectory,
+
+            // Named, not taken from the entry assembly (testhost under the tests): the console's static web assets are
+            // found through Argus.Server.staticwebassets.*.json.
+            ApplicationName = typeof(ArgusServer).Assembly.GetName().Name,
         });
+
+        // From a build output, the static web assets (Blazor's script, FluentUI's files, the console's stylesheet) are
+        // read where the build left them, listed in the runtime manifest; a published Argus has them in wwwroot and no
+        // such manifest, and this does nothing.
+        builder.WebHost.UseStaticWebAssets();
         if (demo)
         {
             builder.Configuration["Argus:Demo"] = "true";
@@ -81,6 +95,7 @@ public static class ArgusServer
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, AuthorizationAnswers>();
+        AddConsole(builder);
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(ArgusPolicies.Authenticated, p => p.RequireAuthenticatedUser())
             .AddPolicy(ArgusPolicies.Ingest, p => p.RequireRole(ApiKeys.RoleAdmin, ApiKeys.RoleIngest))
@@ -106,6 +121,7 @@ public static class ArgusServer
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRequestBodyLimits();
+        app.UseAntiforgery();
 
         app.MapGet("/health", () => TypedResults.Ok(new HealthResponse("ready", typeof(ArgusServer).Assembly.GetName().Version?.ToString() ?? "0")))
             .OnListener(ListenerKind.Api)
@@ -120,6 +136,7 @@ public static class ArgusServer
         api.MapAlerting();
         api.MapChannelsApi();
         api.MapDeploymentsApi();
+        app.MapArgusConsole().OnListener(ListenerKind.Api);
         app.MapOtlpGrpc().OnListener(ListenerKind.OtlpGrpc).RequireAuthorization(ArgusPolicies.Ingest);
         app.MapOtlpHttp().OnListener(ListenerKind.OtlpHttp).RequireAuthorization(ArgusPolicies.Ingest);
         return app;
@@ -165,6 +182,21 @@ public static class ArgusServer
         });
         services.AddSingleton<ApiKeyResolver>();
         services.AddSingleton<TenantBootstrap>();
+    }
+
+    private static void AddConsole(WebApplicationBuilder builder)
+    {
+        builder.Services.AddArgusConsole();
+        builder.Services.AddSingleton<IConsoleKeyCheck, ConsoleKeyCheck>();
+
+        // The session cookie and the anti-forgery tokens are protected with keys kept in the data folder, so sessions
+        // survive a restart. They sit beside the telemetry and control databases and are protected as those are, by the
+        // folder's permissions; data protection's warning at every start that the keys are not encrypted at rest is left out.
+        builder.Services.AddDataProtection().SetApplicationName("Argus");
+        builder.Services.AddOptions<KeyManagementOptions>().Configure<IOptions<ArgusOptions>, ILoggerFactory>((o, argus, logs) =>
+            o.XmlRepository = new FileSystemXmlRepository(
+                new DirectoryInfo(Path.Combine(Path.GetFullPath(argus.Value.DataPath), "console-keys")), logs));
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
     }
 
     private static void AddTelemetryStore(IServiceCollection services)

@@ -36,15 +36,7 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("The API key is not valid.");
         }
 
-        var claims = new[]
-        {
-            new Claim(ArgusClaimTypes.TenantId, identity.TenantId),
-            new Claim(ArgusClaimTypes.ApiKeyId, identity.KeyId),
-            new Claim(ArgusClaimTypes.Role, identity.Role),
-            new Claim(ClaimTypes.Name, identity.Name),
-            new Claim(ArgusClaimTypesInternal.SystemTenant, identity.IsSystemTenant ? "true" : "false"),
-        };
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(identity.ToClaims(), SchemeName));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 

@@ -1,10 +1,23 @@
+using System.Security.Claims;
+using Argus.Core.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 
 namespace Argus.Server.Tenancy;
 
 /// <summary>An authenticated key: who is calling, for which tenant, with which rights.</summary>
-internal sealed record ApiKeyIdentity(string KeyId, string TenantId, string Name, string Role, bool IsSystemTenant);
+internal sealed record ApiKeyIdentity(string KeyId, string TenantId, string Name, string Role, bool IsSystemTenant)
+{
+    /// <summary>The claims of this identity, for the API-key scheme and the console's session alike.</summary>
+    public Claim[] ToClaims() =>
+    [
+        new Claim(ArgusClaimTypes.TenantId, TenantId),
+        new Claim(ArgusClaimTypes.ApiKeyId, KeyId),
+        new Claim(ArgusClaimTypes.Role, Role),
+        new Claim(ClaimTypes.Name, Name),
+        new Claim(ArgusClaimTypesInternal.SystemTenant, IsSystemTenant ? "true" : "false"),
+    ];
+}
 
 /// <summary>
 /// Resolves presented keys to identities. Every OTLP request is authenticated, so results (including misses)
@@ -38,6 +51,24 @@ internal sealed class ApiKeyResolver(IDbContextFactory<ControlPlaneDbContext> db
             AbsoluteExpirationRelativeToNow = CacheTtl,
         });
         return row;
+    }
+
+    /// <summary>
+    /// Whether the key with id <paramref name="keyId"/> exists and is not revoked: a console session holds the key's id,
+    /// never the key. Cached like <see cref="ResolveAsync"/>, so revocation ends a session within the same delay.
+    /// </summary>
+    public async ValueTask<bool> IsActiveAsync(string keyId, CancellationToken cancellationToken)
+    {
+        var cacheKey = "id:" + keyId;
+        if (_cache.TryGetValue(cacheKey, out bool cached))
+        {
+            return cached;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var active = await db.ApiKeys.AsNoTracking().AnyAsync(k => k.Id == keyId && k.RevokedAt == null, cancellationToken);
+        _cache.Set(cacheKey, active, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = CacheTtl });
+        return active;
     }
 
     /// <summary>Forgets cached results, e.g. after a key is revoked.</summary>

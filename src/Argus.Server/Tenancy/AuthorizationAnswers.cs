@@ -16,7 +16,9 @@ internal sealed class AuthorizationAnswers : IAuthorizationMiddlewareResultHandl
     public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
         var grpc = context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true;
-        if (grpc || authorizeResult.Succeeded || !(authorizeResult.Challenged || authorizeResult.Forbidden))
+        // A policy that names its schemes is the console's (cookie): its challenge redirects to the sign-in page.
+        var console = policy.AuthenticationSchemes.Count > 0;
+        if (grpc || console || authorizeResult.Succeeded || !(authorizeResult.Challenged || authorizeResult.Forbidden))
         {
             await _default.HandleAsync(next, context, policy, authorizeResult);
             return;

@@ -1,0 +1,100 @@
+using Argus.Core;
+using Argus.Core.Telemetry;
+using Argus.Core.Tenancy;
+using Argus.Web.Model;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+
+namespace Argus.Web.Components;
+
+/// <summary>
+/// What every console page shares: the signed-in tenant, the time range from the URL, and loading on each change of
+/// the URL (a newer load cancels the one still running). Pages read the server's services directly, never its HTTP API.
+/// </summary>
+public abstract class ConsolePage : ComponentBase, IDisposable
+{
+    private CancellationTokenSource? _loading;
+
+    [CascadingParameter]
+    private Task<AuthenticationState> AuthenticationState { get; set; } = null!;
+
+    [SupplyParameterFromQuery(Name = ConsoleTimeRange.RangeParameter)]
+    public string? RangeText { get; set; }
+
+    [SupplyParameterFromQuery(Name = ConsoleTimeRange.FromParameter)]
+    public string? FromText { get; set; }
+
+    [SupplyParameterFromQuery(Name = ConsoleTimeRange.ToParameter)]
+    public string? ToText { get; set; }
+
+    [Inject]
+    private protected ITelemetryReader Reader { get; set; } = null!;
+
+    [Inject]
+    private protected TimeProvider Time { get; set; } = null!;
+
+    [Inject]
+    private protected NavigationManager Navigation { get; set; } = null!;
+
+    /// <summary>The range in the URL.</summary>
+    private protected ConsoleTimeRange Range { get; private set; } = ConsoleTimeRange.Default;
+
+    /// <summary>The range resolved against now, as of the last load.</summary>
+    private protected TimeRange Window { get; private set; }
+
+    /// <summary>Why the URL's range was not used, if it was not.</summary>
+    private protected string? RangeProblem { get; private set; }
+
+    /// <summary>The tenant of the signed-in key.</summary>
+    private protected string Tenant { get; private set; } = "";
+
+    /// <summary>True while a load runs.</summary>
+    private protected bool Loading { get; private set; }
+
+    /// <summary><paramref name="path"/> with the page's time range, for links that keep it.</summary>
+    private protected string Link(string path) => path + Range.QueryString;
+
+    protected sealed override async Task OnParametersSetAsync()
+    {
+        Range = ConsoleTimeRange.Parse(RangeText, FromText, ToText, out var problem);
+        RangeProblem = problem;
+        Window = Range.Resolve(Time.GetUtcNow());
+        var state = await AuthenticationState;
+        Tenant = state.User.FindFirst(ArgusClaimTypes.TenantId)?.Value ?? "";
+
+        if (_loading is not null)
+        {
+            await _loading.CancelAsync();
+            _loading.Dispose();
+        }
+
+        _loading = new CancellationTokenSource();
+        var token = _loading.Token;
+        Loading = true;
+        try
+        {
+            await LoadAsync(token);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            return;
+        }
+        finally
+        {
+            if (!token.IsCancellationRequested)
+            {
+                Loading = false;
+            }
+        }
+    }
+
+    /// <summary>Reads what the page shows for the current URL.</summary>
+    private protected abstract Task LoadAsync(CancellationToken cancellationToken);
+
+    public void Dispose()
+    {
+        _loading?.Cancel();
+        _loading?.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}

@@ -1,0 +1,22 @@
+using System.Globalization;
+
+namespace Argus.Web.Components;
+
+/// <summary>How the console writes numbers: counts with separators, rates in percent, durations in ms or s.</summary>
+internal static class Format
+{
+    public static string Count(long value) => value.ToString("#,0", CultureInfo.InvariantCulture);
+
+    public static string Rate(double? rate) => rate is { } r ? (r * 100).ToString(r is > 0 and < 0.001 ? "0.00" : "0.0", CultureInfo.InvariantCulture) + " %" : "—";
+
+    public static string Ms(double? ms) => ms switch
+    {
+        null => "—",
+        >= 10_000 => (ms.Value / 1000).ToString("0.0", CultureInfo.InvariantCulture) + " s",
+        >= 100 => ms.Value.ToString("0", CultureInfo.InvariantCulture) + " ms",
+        >= 1 => ms.Value.ToString("0.0", CultureInfo.InvariantCulture) + " ms",
+        _ => ms.Value.ToString("0.000", CultureInfo.InvariantCulture) + " ms",
+    };
+
+    public static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,54 @@
+using Argus.Core;
+using Argus.Core.Telemetry;
+
+namespace Argus.Web.Model;
+
+/// <summary>One row of the services table: a service's server requests over the range.</summary>
+/// <param name="P95Ms">The largest p95 among the service's endpoints: an upper bound of the service's own p95 (each
+/// endpoint has at most 5 % of its requests above its p95, so all of them together have at most 5 % above the largest).</param>
+internal sealed record ServiceRow(string Name, long Requests, long Errors, double? ErrorRate, double? P95Ms, long Spans);
+
+/// <summary>One row of a service's endpoints table.</summary>
+internal sealed record EndpointRow(string Endpoint, long Requests, long Errors, double? ErrorRate, double P50Ms, double P95Ms, double P99Ms);
+
+/// <summary>Reads a range's RED figures per service and per endpoint from <see cref="ITelemetryReader"/>.</summary>
+internal sealed class ServiceFigures(ITelemetryReader reader)
+{
+    /// <summary>Every service seen in <paramref name="range"/>, by name.</summary>
+    public async Task<IReadOnlyList<ServiceRow>> ServicesAsync(string tenant, TimeRange range, CancellationToken cancellationToken)
+    {
+        var services = await reader.GetServicesAsync(tenant, range, cancellationToken);
+        var rows = new List<ServiceRow>(services.Count);
+        foreach (var s in services.OrderBy(s => s.Name, StringComparer.Ordinal))
+        {
+            var endpoints = await EndpointsAsync(tenant, s.Name, range, cancellationToken);
+            var requests = endpoints.Sum(e => e.Requests);
+            var errors = endpoints.Sum(e => e.Errors);
+            rows.Add(new ServiceRow(s.Name, requests, errors, Rate(errors, requests), endpoints.Count == 0 ? null : endpoints.Max(e => e.P95Ms), s.SpanCount));
+        }
+
+        return rows;
+    }
+
+    /// <summary>The endpoints (server span names) of <paramref name="service"/> with one RED figure each over the whole range.</summary>
+    public async Task<IReadOnlyList<EndpointRow>> EndpointsAsync(string tenant, string service, TimeRange range, CancellationToken cancellationToken)
+    {
+        // One step as long as the range: one point per endpoint. The store buckets by start time modulo the step, so a
+        // range straddling a bucket boundary comes back in two points; those are merged below (counts add up, the
+        // percentiles are taken from the larger bucket).
+        var step = range.Duration > TimeSpan.Zero ? range.Duration : TimeSpan.FromSeconds(1);
+        var points = await reader.GetRedAsync(tenant, new RedQuery(service, range, step), cancellationToken);
+        return [.. points
+            .GroupBy(p => p.Endpoint, StringComparer.Ordinal)
+            .Select(g =>
+            {
+                var requests = g.Sum(p => p.Requests);
+                var errors = g.Sum(p => p.Errors);
+                var main = g.MaxBy(p => p.Requests)!;
+                return new EndpointRow(g.Key, requests, errors, Rate(errors, requests), main.P50Ms, g.Max(p => p.P95Ms), g.Max(p => p.P99Ms));
+            })
+            .OrderByDescending(e => e.Requests).ThenBy(e => e.Endpoint, StringComparer.Ordinal)];
+    }
+
+    private static double? Rate(long errors, long requests) => requests == 0 ? null : (double)errors / requests;
+}

@@ -1,0 +1,176 @@
+using Argus.IntegrationTests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace Argus.Web.Tests.Console;
+
+/// <summary>The console end to end, in real Chromium against the real server: sign-in, the pages, the waterfall.</summary>
+[Collection(ConsoleCollection.Name)]
+public sealed class ConsolePagesTests(ConsoleFixture fixture) : IAsyncLifetime
+{
+    private IPage _page = null!;
+
+    public async Task InitializeAsync()
+    {
+        await fixture.Browser.ClearCookiesAsync();
+        _page = await fixture.Browser.NewPageAsync();
+    }
+
+    public async Task DisposeAsync() => await _page.CloseAsync();
+
+    [Fact]
+    public async Task Sign_in_then_services_a_service_trace_search_and_the_slow_traces_waterfall_with_its_sql()
+    {
+        await GoAsync("/");
+        Assert.Contains("/signin", _page.Url, StringComparison.Ordinal);
+        await ShotAsync("signin");
+        await SignInAsync(fixture.ReadKey);
+        await WaitForCircuitAsync();
+        await Expect(_page.Locator("#tile-services")).ToContainTextAsync("2 services");
+        await ShotAsync("home");
+
+        await _page.ClickAsync(".console-nav >> text=Services");
+        await _page.WaitForURLAsync("**/services");
+        var services = _page.Locator("#services");
+        await Expect(services).ToContainTextAsync("order-service");
+        await Expect(services.Locator("tr", new() { HasText = "shop-frontend" })).ToContainTextAsync("16.7 %"); // 1 of 6 requests failed
+        await ShotAsync("services");
+
+        await services.Locator("a", new() { HasText = "order-service" }).ClickAsync();
+        await _page.WaitForURLAsync("**/services/order-service");
+        await Expect(_page.Locator("#endpoints")).ToContainTextAsync("POST /orders");
+        await ShotAsync("service");
+
+        await GoAsync("/traces");
+        await WaitForCircuitAsync();
+        await _page.FillAsync("#search-service", "shop-frontend");
+        await _page.FillAsync("#search-min-duration", "1000");
+        await _page.ClickAsync("#search-submit");
+        await _page.WaitForURLAsync("**/traces?*minDurationMs=1000*");
+        Assert.Contains("service=shop-frontend", _page.Url, StringComparison.Ordinal);
+        var rows = _page.Locator("#traces tbody tr");
+        await Expect(rows).ToHaveCountAsync(1);
+        await Expect(rows.First).ToContainTextAsync("GET /checkout");
+        await ShotAsync("traces");
+
+        await rows.First.Locator("a.trace-link").ClickAsync();
+        await _page.WaitForURLAsync($"**/traces/{fixture.SlowTraceId}");
+        var sqlRow = _page.Locator(".wf-row", new() { HasText = "SELECT shop.orders" });
+        await Expect(sqlRow.Locator(".wf-detail.sql")).ToHaveTextAsync(ConsoleFixture.SlowSql);
+        await Expect(sqlRow.Locator(".wf-duration")).ToHaveTextAsync("1200 ms");
+        await Expect(sqlRow.Locator(".wf-service")).ToHaveTextAsync("order-service");
+        await Expect(_page.Locator("#trace-summary")).ToContainTextAsync("4 spans");
+        await ShotAsync("trace");
+
+        // Collapsing the root hides its subtree; expanding shows it again.
+        await _page.Locator(".wf-row").First.Locator(".wf-toggle").ClickAsync();
+        await Expect(_page.Locator(".wf-row")).ToHaveCountAsync(1);
+        await _page.Locator(".wf-row").First.Locator(".wf-toggle").ClickAsync();
+        await Expect(_page.Locator(".wf-row")).ToHaveCountAsync(4);
+    }
+
+    [Fact]
+    public async Task The_sign_in_redirect_keeps_the_deep_link_and_sign_out_ends_the_session()
+    {
+        var deepLink = $"/traces/{fixture.SlowTraceId}?range=24h";
+        await GoAsync(deepLink);
+        Assert.Contains("/signin?returnUrl=", _page.Url, StringComparison.Ordinal);
+        await SignInAsync(fixture.ReadKey);
+        await _page.WaitForURLAsync($"**{deepLink}");
+        await WaitForCircuitAsync();
+        await Expect(_page.Locator("#waterfall")).ToContainTextAsync("GET /checkout");
+        await Expect(_page.Locator("#time-range-select")).ToHaveAttributeAsync("current-value", "24h");
+
+        var cookie = Assert.Single(await fixture.Browser.CookiesAsync(), c => c.Name == Authentication.ConsoleAuthentication.CookieName);
+        Assert.True(cookie.HttpOnly);
+        Assert.Equal(SameSiteAttribute.Strict, cookie.SameSite);
+
+        await _page.ClickAsync("#sign-out");
+        await _page.WaitForURLAsync("**/signin?returnUrl=*");
+        await GoAsync("/services");
+        Assert.Contains("/signin", _page.Url, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_wrong_key_is_refused_and_says_so_and_an_off_site_return_url_is_not_followed()
+    {
+        await GoAsync("/signin?returnUrl=" + Uri.EscapeDataString("//evil.example/"));
+        await SignInAsync("argus_not-a-key-of-this-server-0123456789abcdef");
+        await Expect(_page.Locator("#signin-problem")).ToHaveTextAsync("This API key is unknown or has been revoked.");
+        await ShotAsync("signin-refused");
+        Assert.DoesNotContain(await fixture.Browser.CookiesAsync(), c => c.Name == Authentication.ConsoleAuthentication.CookieName);
+
+        await SignInAsync(ArgusTestServer.AdminKey);
+        await _page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        Assert.StartsWith(fixture.Server.ApiUrl.ToString(), _page.Url, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_service_or_trace_gets_a_page_that_says_so()
+    {
+        await GoAsync("/signin");
+        await SignInAsync(fixture.ReadKey);
+        await GoAsync("/services/no-such-service");
+        await Expect(_page.Locator("#service-unknown")).ToContainTextAsync("No service named 'no-such-service'");
+        await GoAsync($"/traces/{OtlpJson.NewTraceId()}");
+        await Expect(_page.Locator("#trace-unknown")).ToContainTextAsync("Unknown trace");
+        await GoAsync("/traces/not-hex");
+        await Expect(_page.Locator("#trace-unknown")).ToContainTextAsync("is not a trace id");
+
+        // The console is on the API listener only.
+        using var otlp = fixture.Server.OtlpClient(null);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await otlp.GetAsync("signin")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_trace_of_10050_spans_is_cut_at_10000_and_scrolls_virtualized()
+    {
+        var trace = OtlpJson.NewTraceId();
+        var root = OtlpJson.NewSpanId();
+        var start = DateTimeOffset.UtcNow.AddMinutes(-3);
+        var spans = new List<string> { OtlpJson.Span(trace, root, null, "GET /batch", 2, start, 5_000) };
+        spans.AddRange(Enumerable.Range(0, 10_049).Select(i =>
+            OtlpJson.Span(trace, OtlpJson.NewSpanId(), root, $"step {i:00000}", 1, start.AddTicks(i * 4_000), 0.3)));
+        foreach (var chunk in spans.Chunk(1_000))
+        {
+            using var response = await fixture.Server.PostOtlpJsonAsync("traces", OtlpJson.Traces("batch-job", chunk));
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        await ArgusTestServer.EventuallyAsync(
+            () => fixture.Server.GetJsonAsync($"api/traces/{trace}?maxSpans=1").ContinueWith(t => t.IsCompletedSuccessfully ? t.Result.GetProperty("spanCount").GetInt32() : 0, TaskScheduler.Default),
+            count => count == 10_050, "the large trace to be stored");
+
+        await GoAsync("/signin?returnUrl=" + Uri.EscapeDataString($"/traces/{trace}"));
+        await SignInAsync(fixture.ReadKey);
+        await WaitForCircuitAsync();
+        await Expect(_page.Locator("#trace-cut")).ToContainTextAsync("Showing the first 10,000 of 10,050 spans");
+        await Expect(_page.Locator(".wf-row", new() { HasText = "step 00000" })).ToBeVisibleAsync();
+        Assert.InRange(await _page.Locator(".wf-row").CountAsync(), 1, 200);
+
+        await _page.Locator(".wf-body").EvaluateAsync("body => body.scrollTop = body.scrollHeight");
+        await Expect(_page.Locator(".wf-row", new() { HasText = "step 09998" })).ToBeVisibleAsync();
+        Assert.InRange(await _page.Locator(".wf-row").CountAsync(), 1, 200);
+        await ShotAsync("trace-10000");
+    }
+
+    private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
+
+    private async Task GoAsync(string path)
+    {
+        var response = await _page.GotoAsync(new Uri(fixture.Server.ApiUrl, path).ToString());
+        Assert.True(response is { Ok: true }, $"GET {path} answered {response?.Status}");
+    }
+
+    private async Task SignInAsync(string key)
+    {
+        await _page.FillAsync("#api-key", key);
+        await _page.ClickAsync("#signin-submit");
+        await _page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+    }
+
+    // Clicks do nothing until the page's live connection (the Blazor circuit) is up.
+    private async Task WaitForCircuitAsync() => await _page.WaitForFunctionAsync("() => window.argusCircuitStarted === true");
+
+    private async Task ShotAsync(string name) =>
+        await _page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ConsoleFixture.ScreenshotFolder, name + ".png"), FullPage = false });
+}
