@@ -189,13 +189,11 @@ public static class ArgusServer
         builder.Services.AddArgusConsole();
         builder.Services.AddSingleton<IConsoleKeyCheck, ConsoleKeyCheck>();
 
-        // The session cookie and the anti-forgery tokens are protected with keys kept in the data folder, so sessions
-        // survive a restart. They sit beside the telemetry and control databases and are protected as those are, by the
-        // folder's permissions; data protection's warning at every start that the keys are not encrypted at rest is left out.
-        builder.Services.AddDataProtection().SetApplicationName("Argus");
-        builder.Services.AddOptions<KeyManagementOptions>().Configure<IOptions<ArgusOptions>, ILoggerFactory>((o, argus, logs) =>
-            o.XmlRepository = new FileSystemXmlRepository(
-                new DirectoryInfo(Path.Combine(Path.GetFullPath(argus.Value.DataPath), "console-keys")), logs));
+        // The session cookie and the anti-forgery tokens are protected by the same Data Protection key ring as the stored
+        // secrets (AddArgusSecretProtection: {DataPath}/keys, application name "argus"), so sessions survive a restart.
+        // A second ring would replace the first for everything, and the secrets stored under it could not be read.
+        // The ring sits beside the telemetry and control databases, protected as those are by the folder's permissions,
+        // so data protection's warning at every start that the keys are not encrypted at rest is left out.
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
     }
 

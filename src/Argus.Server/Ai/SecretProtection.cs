@@ -16,8 +16,23 @@ internal static class SecretProtection
     public static IServiceCollection AddArgusSecretProtection(this IServiceCollection services)
     {
         services.AddDataProtection().SetApplicationName("argus");
-        services.AddOptions<KeyManagementOptions>().Configure<IOptions<ArgusOptions>, ILoggerFactory>((o, argus, loggers) =>
-            o.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(Path.GetFullPath(argus.Value.DataPath), "keys")), loggers));
+        // The repository is opened at its first use, not when the options are built: the anti-forgery middleware builds
+        // them while the pipeline is assembled, and reading Argus's options there would validate them before start-up
+        // can list every configuration problem at once.
+        services.AddOptions<KeyManagementOptions>().Configure<IServiceProvider>((o, sp) =>
+            o.XmlRepository = new DeferredXmlRepository(() => new FileSystemXmlRepository(
+                new DirectoryInfo(Path.Combine(Path.GetFullPath(sp.GetRequiredService<IOptions<ArgusOptions>>().Value.DataPath), "keys")),
+                sp.GetRequiredService<ILoggerFactory>())));
         return services;
+    }
+
+    /// <summary>An XML repository created when first read or written.</summary>
+    private sealed class DeferredXmlRepository(Func<IXmlRepository> create) : IXmlRepository
+    {
+        private readonly Lazy<IXmlRepository> _inner = new(create);
+
+        public IReadOnlyCollection<System.Xml.Linq.XElement> GetAllElements() => _inner.Value.GetAllElements();
+
+        public void StoreElement(System.Xml.Linq.XElement element, string friendlyName) => _inner.Value.StoreElement(element, friendlyName);
     }
 }
