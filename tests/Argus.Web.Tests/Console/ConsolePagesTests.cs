@@ -169,7 +169,9 @@ public sealed class ConsolePagesTests(ConsoleFixture fixture) : IAsyncLifetime
     }
 
     // Clicks do nothing until the page's live connection (the Blazor circuit) is up.
-    private async Task WaitForCircuitAsync() => await _page.WaitForFunctionAsync("() => window.argusCircuitStarted === true");
+    // The live connection is up and the page has rendered on it: typing before that render is lost to it.
+    private async Task WaitForCircuitAsync() => await _page.WaitForFunctionAsync(
+        "() => window.argusCircuitStarted === true && document.querySelector('#console-interactive')?.dataset.interactive === 'true'");
 
     private async Task ShotAsync(string name) =>
         await _page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ConsoleFixture.ScreenshotFolder, name + ".png"), FullPage = false });
