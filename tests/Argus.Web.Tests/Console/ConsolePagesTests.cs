@@ -153,6 +153,47 @@ public sealed class ConsolePagesTests(ConsoleFixture fixture) : IAsyncLifetime
         await ShotAsync("trace-10000");
     }
 
+    [Fact]
+    public async Task Logs_newest_first_cut_at_200_filtered_by_the_url_with_a_trace_link()
+    {
+        var start = DateTimeOffset.UtcNow.AddMinutes(-4);
+        var records = Enumerable.Range(0, 205).Select(i => OtlpJson.LogRecord(start.AddMilliseconds(i), 9, "Information", $"stock checked {i:000}")).ToList();
+        records.Add(OtlpJson.LogRecord(start.AddSeconds(30), 17, "Error", "payment declined for order 42", fixture.SlowTraceId));
+        using (var response = await fixture.Server.PostOtlpJsonAsync("logs", OtlpJson.Logs("log-demo", records)))
+        {
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        await ArgusTestServer.EventuallyAsync(
+            () => fixture.Server.GetJsonAsync("api/logs?service=log-demo&limit=1000").ContinueWith(t => t.IsCompletedSuccessfully ? t.Result.GetProperty("logs").GetArrayLength() : 0, TaskScheduler.Default),
+            count => count == 206, "the logs to be stored");
+
+        await GoAsync("/signin?returnUrl=" + Uri.EscapeDataString("/logs?service=log-demo"));
+        await SignInAsync(fixture.ReadKey);
+        await WaitForCircuitAsync();
+        var rows = _page.Locator("#logs tbody tr");
+        await Expect(rows).ToHaveCountAsync(200);
+        await Expect(_page.Locator("#logs-cut")).ToContainTextAsync("Showing 200 of more");
+        await Expect(rows.First).ToContainTextAsync("payment declined for order 42");
+        await Expect(rows.First.Locator(".severity")).ToHaveTextAsync("ERROR");
+        await Expect(rows.Nth(1)).ToContainTextAsync("stock checked 204");
+        await ShotAsync("logs");
+
+        await _page.SelectOptionAsync("#logs-severity", "ERROR");
+        await _page.ClickAsync("#logs-submit");
+        await _page.WaitForURLAsync("**/logs?*minSeverity=ERROR*");
+        await Expect(rows).ToHaveCountAsync(1);
+        await Expect(_page.Locator("#logs-cut")).ToHaveCountAsync(0);
+        await rows.First.Locator("a.trace-link").ClickAsync();
+        await _page.WaitForURLAsync($"**/traces/{fixture.SlowTraceId}");
+        await Expect(_page.Locator("#waterfall")).ToContainTextAsync("GET /checkout");
+
+        await GoAsync("/logs?service=log-demo&query=STOCK+CHECKED+007");
+        await Expect(rows).ToHaveCountAsync(1);
+        await GoAsync("/logs?service=log-demo&traceId=nope");
+        await Expect(_page.Locator(".fluent-messagebar, fluent-message-bar").First).ToContainTextAsync("'nope' is not a trace id");
+    }
+
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 
     private async Task GoAsync(string path)
