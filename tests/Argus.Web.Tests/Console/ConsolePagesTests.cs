@@ -194,6 +194,47 @@ public sealed class ConsolePagesTests(ConsoleFixture fixture) : IAsyncLifetime
         await Expect(_page.Locator(".fluent-messagebar, fluent-message-bar").First).ToContainTextAsync("'nope' is not a trace id");
     }
 
+    [Fact]
+    public async Task Sql_statements_by_fingerprint_sorted_by_the_url_link_to_the_services_traces()
+    {
+        var trace = OtlpJson.NewTraceId();
+        var root = OtlpJson.NewSpanId();
+        var start = DateTimeOffset.UtcNow.AddMinutes(-3);
+        var spans = new List<string> { OtlpJson.Span(trace, root, null, "GET /report", 2, start, 900) };
+        // Ten quick lookups with different literals (one fingerprint) and one slow report query.
+        spans.AddRange(Enumerable.Range(0, 10).Select(i => OtlpJson.Span(trace, OtlpJson.NewSpanId(), root, "SELECT shop.customers", 3, start.AddMilliseconds(i * 5), 2,
+            attributes: [("db.system", "postgresql"), ("db.statement", $"SELECT name FROM customers WHERE id = {i + 100}")])));
+        spans.Add(OtlpJson.Span(trace, OtlpJson.NewSpanId(), root, "SELECT shop.sales", 3, start.AddMilliseconds(60), 700,
+            attributes: [("db.system", "postgresql"), ("db.statement", "SELECT sum(total) FROM sales WHERE day > '2026-01-01'")]));
+        using (var response = await fixture.Server.PostOtlpJsonAsync("traces", OtlpJson.Traces("report-service", spans)))
+        {
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        await ArgusTestServer.EventuallyAsync(
+            () => fixture.Server.GetJsonAsync("api/sql?service=report-service").ContinueWith(t => t.IsCompletedSuccessfully ? t.Result.GetProperty("statements").GetArrayLength() : 0, TaskScheduler.Default),
+            count => count == 2, "the statements to be stored");
+
+        await GoAsync("/signin?returnUrl=" + Uri.EscapeDataString("/sql?service=report-service"));
+        await SignInAsync(fixture.ReadKey);
+        await WaitForCircuitAsync();
+        var rows = _page.Locator("#sql tbody tr");
+        await Expect(rows).ToHaveCountAsync(2);
+        await Expect(rows.First).ToContainTextAsync("sales");
+        await Expect(rows.First).ToContainTextAsync("700 ms");
+        await Expect(rows.Nth(1)).ToContainTextAsync("SELECT");
+        await Expect(rows.Nth(1).Locator("td").Nth(3)).ToHaveTextAsync("10");
+        Assert.DoesNotContain("101", await rows.Nth(1).Locator("td.statement").InnerTextAsync(), StringComparison.Ordinal);
+        await ShotAsync("sql");
+
+        await _page.ClickAsync("#order-count");
+        await _page.WaitForURLAsync("**/sql?*orderBy=count*");
+        await Expect(rows.First).ToContainTextAsync("customers");
+        await rows.First.Locator("a.traces-link").ClickAsync();
+        await _page.WaitForURLAsync("**/traces?*service=report-service*");
+        await Expect(_page.Locator("#traces")).ToContainTextAsync("GET /report");
+    }
+
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 
     private async Task GoAsync(string path)
