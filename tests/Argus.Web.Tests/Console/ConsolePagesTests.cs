@@ -235,6 +235,50 @@ public sealed class ConsolePagesTests(ConsoleFixture fixture) : IAsyncLifetime
         await Expect(_page.Locator("#traces")).ToContainTextAsync("GET /report");
     }
 
+    [Fact]
+    public async Task Top_issues_then_one_issue_with_its_counts_and_latest_records_and_an_unknown_issue_says_so()
+    {
+        var start = DateTimeOffset.UtcNow.AddMinutes(-2);
+        var records = Enumerable.Range(0, 6).Select(i =>
+            OtlpJson.LogRecord(start.AddSeconds(i), 17, "Error", $"inventory sync failed for sku {1000 + i}", i == 5 ? fixture.SlowTraceId : null)).ToList();
+        records.Add(OtlpJson.LogRecord(start.AddSeconds(10), 13, "Warning", "cache warm-up slow"));
+        using (var response = await fixture.Server.PostOtlpJsonAsync("logs", OtlpJson.Logs("issue-demo", records)))
+        {
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        await ArgusTestServer.EventuallyAsync(
+            () => fixture.Server.GetJsonAsync("api/issues?service=issue-demo").ContinueWith(t => t.IsCompletedSuccessfully ? t.Result.GetProperty("issues").GetArrayLength() : 0, TaskScheduler.Default),
+            count => count == 2, "the issues to be counted");
+
+        await GoAsync("/signin?returnUrl=" + Uri.EscapeDataString("/issues?service=issue-demo"));
+        await SignInAsync(fixture.ReadKey);
+        await WaitForCircuitAsync();
+        var rows = _page.Locator("#issues tbody tr");
+        await Expect(rows).ToHaveCountAsync(2);
+        await Expect(rows.First).ToContainTextAsync("inventory sync failed");
+        await Expect(rows.First.Locator("td").Nth(3)).ToHaveTextAsync("6");
+        await Expect(rows.First.Locator(".flag.new")).ToBeVisibleAsync();
+        await Expect(rows.Nth(1)).ToContainTextAsync("cache warm-up slow");
+        await ShotAsync("issues");
+
+        await rows.First.Locator("a.issue-link").ClickAsync();
+        await _page.WaitForURLAsync("**/issues/*");
+        await Expect(_page.Locator("#issue-title")).ToContainTextAsync("inventory sync failed");
+        await Expect(_page.Locator("#issue-summary")).ToContainTextAsync("6 in the range");
+        await Expect(_page.Locator("#issue-samples tbody tr")).ToHaveCountAsync(6);
+        await Expect(_page.Locator("#issue-samples tbody tr").First).ToContainTextAsync("sku 1005");
+        await Expect(_page.Locator("#issue-counts tbody")).ToContainTextAsync("6");
+        await ShotAsync("issue");
+        await _page.Locator("#issue-samples a.trace-link").ClickAsync();
+        await _page.WaitForURLAsync($"**/traces/{fixture.SlowTraceId}");
+
+        await GoAsync("/issues/0123456789abcdef");
+        await Expect(_page.Locator("#issue-unknown")).ToContainTextAsync("Unknown issue");
+        await GoAsync("/issues/zz");
+        await Expect(_page.Locator("#issue-unknown")).ToContainTextAsync("is not an issue id");
+    }
+
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 
     private async Task GoAsync(string path)
