@@ -159,18 +159,13 @@ public sealed class ConsolePagesTests(ConsoleFixture fixture) : IAsyncLifetime
         var start = DateTimeOffset.UtcNow.AddMinutes(-4);
         var records = Enumerable.Range(0, 205).Select(i => OtlpJson.LogRecord(start.AddMilliseconds(i), 9, "Information", $"stock checked {i:000}")).ToList();
         records.Add(OtlpJson.LogRecord(start.AddSeconds(30), 17, "Error", "payment declined for order 42", fixture.SlowTraceId));
-        using (var response = await fixture.Server.PostOtlpJsonAsync("logs", OtlpJson.Logs("log-demo", records)))
-        {
-            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-        }
+        await PostAsync("logs", OtlpJson.Logs("log-demo", records));
 
         await ArgusTestServer.EventuallyAsync(
             () => fixture.Server.GetJsonAsync("api/logs?service=log-demo&limit=1000").ContinueWith(t => t.IsCompletedSuccessfully ? t.Result.GetProperty("logs").GetArrayLength() : 0, TaskScheduler.Default),
             count => count == 206, "the logs to be stored");
 
-        await GoAsync("/signin?returnUrl=" + Uri.EscapeDataString("/logs?service=log-demo"));
-        await SignInAsync(fixture.ReadKey);
-        await WaitForCircuitAsync();
+        await OpenSignedInAsync("/logs?service=log-demo");
         var rows = _page.Locator("#logs tbody tr");
         await Expect(rows).ToHaveCountAsync(200);
         await Expect(_page.Locator("#logs-cut")).ToContainTextAsync("Showing 200 of more");
@@ -206,18 +201,13 @@ public sealed class ConsolePagesTests(ConsoleFixture fixture) : IAsyncLifetime
             attributes: [("db.system", "postgresql"), ("db.statement", $"SELECT name FROM customers WHERE id = {i + 100}")])));
         spans.Add(OtlpJson.Span(trace, OtlpJson.NewSpanId(), root, "SELECT shop.sales", 3, start.AddMilliseconds(60), 700,
             attributes: [("db.system", "postgresql"), ("db.statement", "SELECT sum(total) FROM sales WHERE day > '2026-01-01'")]));
-        using (var response = await fixture.Server.PostOtlpJsonAsync("traces", OtlpJson.Traces("report-service", spans)))
-        {
-            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-        }
+        await PostAsync("traces", OtlpJson.Traces("report-service", spans));
 
         await ArgusTestServer.EventuallyAsync(
             () => fixture.Server.GetJsonAsync("api/sql?service=report-service").ContinueWith(t => t.IsCompletedSuccessfully ? t.Result.GetProperty("statements").GetArrayLength() : 0, TaskScheduler.Default),
             count => count == 2, "the statements to be stored");
 
-        await GoAsync("/signin?returnUrl=" + Uri.EscapeDataString("/sql?service=report-service"));
-        await SignInAsync(fixture.ReadKey);
-        await WaitForCircuitAsync();
+        await OpenSignedInAsync("/sql?service=report-service");
         var rows = _page.Locator("#sql tbody tr");
         await Expect(rows).ToHaveCountAsync(2);
         await Expect(rows.First).ToContainTextAsync("sales");
@@ -242,18 +232,13 @@ public sealed class ConsolePagesTests(ConsoleFixture fixture) : IAsyncLifetime
         var records = Enumerable.Range(0, 6).Select(i =>
             OtlpJson.LogRecord(start.AddSeconds(i), 17, "Error", $"inventory sync failed for sku {1000 + i}", i == 5 ? fixture.SlowTraceId : null)).ToList();
         records.Add(OtlpJson.LogRecord(start.AddSeconds(10), 13, "Warning", "cache warm-up slow"));
-        using (var response = await fixture.Server.PostOtlpJsonAsync("logs", OtlpJson.Logs("issue-demo", records)))
-        {
-            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-        }
+        await PostAsync("logs", OtlpJson.Logs("issue-demo", records));
 
         await ArgusTestServer.EventuallyAsync(
             () => fixture.Server.GetJsonAsync("api/issues?service=issue-demo").ContinueWith(t => t.IsCompletedSuccessfully ? t.Result.GetProperty("issues").GetArrayLength() : 0, TaskScheduler.Default),
             count => count == 2, "the issues to be counted");
 
-        await GoAsync("/signin?returnUrl=" + Uri.EscapeDataString("/issues?service=issue-demo"));
-        await SignInAsync(fixture.ReadKey);
-        await WaitForCircuitAsync();
+        await OpenSignedInAsync("/issues?service=issue-demo");
         var rows = _page.Locator("#issues tbody tr");
         await Expect(rows).ToHaveCountAsync(2);
         await Expect(rows.First).ToContainTextAsync("inventory sync failed");
@@ -285,6 +270,20 @@ public sealed class ConsolePagesTests(ConsoleFixture fixture) : IAsyncLifetime
     {
         var response = await _page.GotoAsync(new Uri(fixture.Server.ApiUrl, path).ToString());
         Assert.True(response is { Ok: true }, $"GET {path} answered {response?.Status}");
+    }
+
+    private async Task PostAsync(string signal, string body)
+    {
+        using var response = await fixture.Server.PostOtlpJsonAsync(signal, body);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    // A deep link through the sign-in page, then the page's live connection.
+    private async Task OpenSignedInAsync(string path)
+    {
+        await GoAsync("/signin?returnUrl=" + Uri.EscapeDataString(path));
+        await SignInAsync(fixture.ReadKey);
+        await WaitForCircuitAsync();
     }
 
     private async Task SignInAsync(string key)
