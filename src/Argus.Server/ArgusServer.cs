@@ -224,6 +224,7 @@ public static class ArgusServer
     {
         services.AddSingleton<TelemetryIngestQueue>();
         services.AddSingleton<IssueRegistry>();
+        services.AddSingleton<IIssueBoard, IssueBoard>();
         services.AddSingleton<IssueJournal>();
         services.AddSingleton<IssueStateService>();
         services.AddHostedService(sp => sp.GetRequiredService<IssueStateService>());

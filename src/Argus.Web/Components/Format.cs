@@ -18,5 +18,8 @@ internal static class Format
         _ => ms.Value.ToString("0.000", CultureInfo.InvariantCulture) + " ms",
     };
 
+    /// <summary>A time to the minute, for the start of a step of a minute or more.</summary>
+    public static string Minute(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+
     public static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture);
 }

@@ -153,12 +153,139 @@ public sealed class ConsolePagesTests(ConsoleFixture fixture) : IAsyncLifetime
         await ShotAsync("trace-10000");
     }
 
+    [Fact]
+    public async Task Logs_newest_first_cut_at_200_filtered_by_the_url_with_a_trace_link()
+    {
+        var start = DateTimeOffset.UtcNow.AddMinutes(-4);
+        var records = Enumerable.Range(0, 205).Select(i => OtlpJson.LogRecord(start.AddMilliseconds(i), 9, "Information", $"stock checked {i:000}")).ToList();
+        records.Add(OtlpJson.LogRecord(start.AddSeconds(30), 17, "Error", "payment declined for order 42", fixture.SlowTraceId));
+        await PostAsync("logs", OtlpJson.Logs("log-demo", records));
+
+        await ArgusTestServer.EventuallyAsync(
+            () => fixture.Server.GetJsonAsync("api/logs?service=log-demo&limit=1000").ContinueWith(t => t.IsCompletedSuccessfully ? t.Result.GetProperty("logs").GetArrayLength() : 0, TaskScheduler.Default),
+            count => count == 206, "the logs to be stored");
+
+        await OpenSignedInAsync("/logs?service=log-demo");
+        var rows = _page.Locator("#logs tbody tr");
+        await Expect(rows).ToHaveCountAsync(200);
+        await Expect(_page.Locator("#logs-cut")).ToContainTextAsync("Showing 200 of more");
+        await Expect(rows.First).ToContainTextAsync("payment declined for order 42");
+        await Expect(rows.First.Locator(".severity")).ToHaveTextAsync("ERROR");
+        await Expect(rows.Nth(1)).ToContainTextAsync("stock checked 204");
+        await ShotAsync("logs");
+
+        await _page.SelectOptionAsync("#logs-severity", "ERROR");
+        await _page.ClickAsync("#logs-submit");
+        await _page.WaitForURLAsync("**/logs?*minSeverity=ERROR*");
+        await Expect(rows).ToHaveCountAsync(1);
+        await Expect(_page.Locator("#logs-cut")).ToHaveCountAsync(0);
+        await rows.First.Locator("a.trace-link").ClickAsync();
+        await _page.WaitForURLAsync($"**/traces/{fixture.SlowTraceId}");
+        await Expect(_page.Locator("#waterfall")).ToContainTextAsync("GET /checkout");
+
+        await GoAsync("/logs?service=log-demo&query=STOCK+CHECKED+007");
+        await Expect(rows).ToHaveCountAsync(1);
+        await GoAsync("/logs?service=log-demo&traceId=nope");
+        await Expect(_page.Locator(".fluent-messagebar, fluent-message-bar").First).ToContainTextAsync("'nope' is not a trace id");
+    }
+
+    [Fact]
+    public async Task Sql_statements_by_fingerprint_sorted_by_the_url_link_to_the_services_traces()
+    {
+        var trace = OtlpJson.NewTraceId();
+        var root = OtlpJson.NewSpanId();
+        var start = DateTimeOffset.UtcNow.AddMinutes(-3);
+        var spans = new List<string> { OtlpJson.Span(trace, root, null, "GET /report", 2, start, 900) };
+        // Ten quick lookups with different literals (one fingerprint) and one slow report query.
+        spans.AddRange(Enumerable.Range(0, 10).Select(i => OtlpJson.Span(trace, OtlpJson.NewSpanId(), root, "SELECT shop.customers", 3, start.AddMilliseconds(i * 5), 2,
+            attributes: [("db.system", "postgresql"), ("db.statement", $"SELECT name FROM customers WHERE id = {i + 100}")])));
+        spans.Add(OtlpJson.Span(trace, OtlpJson.NewSpanId(), root, "SELECT shop.sales", 3, start.AddMilliseconds(60), 700,
+            attributes: [("db.system", "postgresql"), ("db.statement", "SELECT sum(total) FROM sales WHERE day > '2026-01-01'")]));
+        await PostAsync("traces", OtlpJson.Traces("report-service", spans));
+
+        await ArgusTestServer.EventuallyAsync(
+            () => fixture.Server.GetJsonAsync("api/sql?service=report-service").ContinueWith(t => t.IsCompletedSuccessfully ? t.Result.GetProperty("statements").GetArrayLength() : 0, TaskScheduler.Default),
+            count => count == 2, "the statements to be stored");
+
+        await OpenSignedInAsync("/sql?service=report-service");
+        var rows = _page.Locator("#sql tbody tr");
+        await Expect(rows).ToHaveCountAsync(2);
+        await Expect(rows.First).ToContainTextAsync("sales");
+        await Expect(rows.First).ToContainTextAsync("700 ms");
+        await Expect(rows.Nth(1)).ToContainTextAsync("SELECT");
+        await Expect(rows.Nth(1).Locator("td").Nth(3)).ToHaveTextAsync("10");
+        Assert.DoesNotContain("101", await rows.Nth(1).Locator("td.statement").InnerTextAsync(), StringComparison.Ordinal);
+        await ShotAsync("sql");
+
+        await _page.ClickAsync("#order-count");
+        await _page.WaitForURLAsync("**/sql?*orderBy=count*");
+        await Expect(rows.First).ToContainTextAsync("customers");
+        await rows.First.Locator("a.traces-link").ClickAsync();
+        await _page.WaitForURLAsync("**/traces?*service=report-service*");
+        await Expect(_page.Locator("#traces")).ToContainTextAsync("GET /report");
+    }
+
+    [Fact]
+    public async Task Top_issues_then_one_issue_with_its_counts_and_latest_records_and_an_unknown_issue_says_so()
+    {
+        var start = DateTimeOffset.UtcNow.AddMinutes(-2);
+        var records = Enumerable.Range(0, 6).Select(i =>
+            OtlpJson.LogRecord(start.AddSeconds(i), 17, "Error", $"inventory sync failed for sku {1000 + i}", i == 5 ? fixture.SlowTraceId : null)).ToList();
+        records.Add(OtlpJson.LogRecord(start.AddSeconds(10), 13, "Warning", "cache warm-up slow"));
+        await PostAsync("logs", OtlpJson.Logs("issue-demo", records));
+
+        await ArgusTestServer.EventuallyAsync(
+            () => fixture.Server.GetJsonAsync("api/issues?service=issue-demo").ContinueWith(t => t.IsCompletedSuccessfully ? t.Result.GetProperty("issues").GetArrayLength() : 0, TaskScheduler.Default),
+            count => count == 2, "the issues to be counted");
+
+        await OpenSignedInAsync("/issues?service=issue-demo");
+        var rows = _page.Locator("#issues tbody tr");
+        await Expect(rows).ToHaveCountAsync(2);
+        await Expect(rows.First).ToContainTextAsync("inventory sync failed");
+        await Expect(rows.First.Locator("td").Nth(3)).ToHaveTextAsync("6");
+        await Expect(rows.First.Locator(".flag.new")).ToBeVisibleAsync();
+        await Expect(rows.Nth(1)).ToContainTextAsync("cache warm-up slow");
+        await ShotAsync("issues");
+
+        await rows.First.Locator("a.issue-link").ClickAsync();
+        await _page.WaitForURLAsync("**/issues/*");
+        await Expect(_page.Locator("#issue-title")).ToContainTextAsync("inventory sync failed");
+        await Expect(_page.Locator("#issue-summary")).ToContainTextAsync("6 in the range");
+        await Expect(_page.Locator("#issue-samples tbody tr")).ToHaveCountAsync(6);
+        await Expect(_page.Locator("#issue-samples tbody tr").First).ToContainTextAsync("sku 1005");
+        var steps = _page.Locator("#issue-counts tbody tr");
+        Assert.InRange(await steps.CountAsync(), 12, 13); // the last hour in whole 5-minute steps
+        Assert.Equal(6, (await steps.Locator("td.n").AllInnerTextsAsync()).Sum(int.Parse));
+        await ShotAsync("issue");
+        await _page.Locator("#issue-samples a.trace-link").ClickAsync();
+        await _page.WaitForURLAsync($"**/traces/{fixture.SlowTraceId}");
+
+        await GoAsync("/issues/0123456789abcdef");
+        await Expect(_page.Locator("#issue-unknown")).ToContainTextAsync("Unknown issue");
+        await GoAsync("/issues/zz");
+        await Expect(_page.Locator("#issue-unknown")).ToContainTextAsync("is not an issue id");
+    }
+
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 
     private async Task GoAsync(string path)
     {
         var response = await _page.GotoAsync(new Uri(fixture.Server.ApiUrl, path).ToString());
         Assert.True(response is { Ok: true }, $"GET {path} answered {response?.Status}");
+    }
+
+    private async Task PostAsync(string signal, string body)
+    {
+        using var response = await fixture.Server.PostOtlpJsonAsync(signal, body);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    // A deep link through the sign-in page, then the page's live connection.
+    private async Task OpenSignedInAsync(string path)
+    {
+        await GoAsync("/signin?returnUrl=" + Uri.EscapeDataString(path));
+        await SignInAsync(fixture.ReadKey);
+        await WaitForCircuitAsync();
     }
 
     private async Task SignInAsync(string key)
