@@ -12,14 +12,28 @@ internal static class MessageBudget
 {
     private const int MaxDepth = 100; // Google.Protobuf's default recursion limit
 
+    /// <summary>
+    /// Why <paramref name="body"/> holds too many messages for its size, or null when it does not: a protobuf
+    /// <paramref name="descriptor"/> message, or OTLP/JSON when <paramref name="descriptor"/> is null.
+    /// </summary>
+    public static string? Exceeded(ReadOnlySpan<byte> body, MessageDescriptor? descriptor, int minBytesPerMessage)
+    {
+        var budget = Allowed(body.Length, minBytesPerMessage);
+        var count = descriptor is null ? CountJsonObjects(body, budget) : Count(body, descriptor, budget);
+        return count <= budget
+            ? null
+            : $"The body holds more than {budget} {(descriptor is null ? "JSON objects" : "protobuf messages")} for its {body.Length} bytes: at least "
+              + $"{minBytesPerMessage} bytes per message are needed (Argus:Ingest:MinBytesPerMessage).";
+    }
+
     /// <summary>The most messages a request of <paramref name="bytes"/> bytes may hold.</summary>
-    public static long Allowed(long bytes, int minBytesPerMessage) => 4096 + (bytes / Math.Max(1, minBytesPerMessage));
+    private static long Allowed(long bytes, int minBytesPerMessage) => 4096 + (bytes / Math.Max(1, minBytesPerMessage));
 
     /// <summary>
     /// Counts the messages in <paramref name="data"/>, a serialized <paramref name="descriptor"/> message (itself
     /// included), stopping as soon as the count passes <paramref name="limit"/>; returns the count reached.
     /// </summary>
-    public static long Count(ReadOnlySpan<byte> data, MessageDescriptor descriptor, long limit)
+    private static long Count(ReadOnlySpan<byte> data, MessageDescriptor descriptor, long limit)
     {
         long count = 1;
         Walk(data, descriptor, 1, ref count, limit);
@@ -30,7 +44,7 @@ internal static class MessageBudget
     /// An upper bound of the messages an OTLP/JSON body holds: its objects (<c>{</c> outside strings), counted up to
     /// <paramref name="limit"/> and one past it.
     /// </summary>
-    public static long CountJsonObjects(ReadOnlySpan<byte> utf8, long limit)
+    private static long CountJsonObjects(ReadOnlySpan<byte> utf8, long limit)
     {
         long count = 0;
         var inString = false;

@@ -68,11 +68,9 @@ internal sealed class OtlpGrpcBinding<TService>(IServiceProvider services, ILogg
 
         // gRPC has already bounded the payload by MaxReceiveMessageSize (Argus:Ingest:MaxRequestBodyBytes).
         var bytes = payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray();
-        var budget = MessageBudget.Allowed(bytes.Length, ingest.Options.MinBytesPerMessage);
-        if (MessageBudget.Count(bytes, descriptor, budget) > budget)
+        if (MessageBudget.Exceeded(bytes, descriptor, ingest.Options.MinBytesPerMessage) is { } tooMany)
         {
-            throw Refuse(service, StatusCode.InvalidArgument,
-                $"The request holds more than {budget} protobuf messages for its {bytes.Length} bytes: at least {ingest.Options.MinBytesPerMessage} bytes per message are needed (Argus:Ingest:MinBytesPerMessage).");
+            throw Refuse(service, StatusCode.InvalidArgument, tooMany);
         }
 
         try

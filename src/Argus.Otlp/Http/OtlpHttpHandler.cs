@@ -96,13 +96,9 @@ internal sealed class OtlpHttpHandler(OtlpIngestService ingest, ILogger<OtlpHttp
             try
             {
                 using var body = await BodyReader.ReadAsync(request.Body, gzip, limit, request.ContentLength, context.RequestAborted);
-                var budget = MessageBudget.Allowed(body.Length, ingest.Options.MinBytesPerMessage);
-                var messages = isJson ? MessageBudget.CountJsonObjects(body.Span, budget) : MessageBudget.Count(body.Span, new TRequest().Descriptor, budget);
-                if (messages > budget)
+                if (MessageBudget.Exceeded(body.Span, isJson ? null : new TRequest().Descriptor, ingest.Options.MinBytesPerMessage) is { } tooMany)
                 {
-                    await ProblemAsync(context, StatusCodes.Status413PayloadTooLarge, "Payload too large",
-                        $"The body holds more than {budget} {(isJson ? "JSON objects" : "protobuf messages")} for its {body.Length} bytes: at least "
-                        + $"{ingest.Options.MinBytesPerMessage} bytes per message are needed (Argus:Ingest:MinBytesPerMessage).");
+                    await ProblemAsync(context, StatusCodes.Status413PayloadTooLarge, "Payload too large", tooMany);
                     return;
                 }
 

@@ -49,27 +49,14 @@ internal sealed record RoleChatRequest(
     public Microsoft.AspNetCore.Http.IResult? Rejected { get; init; }
 
     /// <summary>
-    /// Minimal APIs bind the body through this instead of their JSON binding, which would neither enforce
-    /// <see cref="AiOptions.MaxRequestBodyBytes"/> nor answer a too-large body with 413 problem details; the body is
-    /// read strictly (<see cref="Api.StrictJson"/>), so a misspelt field is a 400 rather than ignored.
+    /// Minimal APIs bind the body through this instead of their JSON binding, so that it is read strictly
+    /// (<see cref="Api.StrictJson"/>): a misspelt field is a 400 rather than ignored. The body limit
+    /// (<see cref="AiOptions.MaxRequestBodyBytes"/>) is the route's, applied by <see cref="Api.RequestBodyLimits"/>.
     /// </summary>
     public static async ValueTask<RoleChatRequest?> BindAsync(Microsoft.AspNetCore.Http.HttpContext context, System.Reflection.ParameterInfo parameter)
     {
-        var limit = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<AiOptions>>().Value.MaxRequestBodyBytes;
-        if (!RequestBodyLimit.Apply(context, limit))
-        {
-            return Reject(RequestBodyLimit.TooLarge(limit));
-        }
-
-        try
-        {
-            var read = await Api.StrictJson.ReadAsync(context.Request, Api.ArgusJsonContext.Default.RoleChatRequest, "chat call", context.RequestAborted);
-            return read.Value ?? Reject(read.Problem!);
-        }
-        catch (Microsoft.AspNetCore.Http.BadHttpRequestException ex) when (RequestBodyLimit.IsTooLarge(ex))
-        {
-            return Reject(RequestBodyLimit.TooLarge(limit));
-        }
+        var read = await Api.StrictJson.ReadAsync(context.Request, Api.ArgusJsonContext.Default.RoleChatRequest, "chat call", context.RequestAborted);
+        return read.Value ?? Reject(read.Problem!);
     }
 
     private static RoleChatRequest Reject(Microsoft.AspNetCore.Http.IResult result) => new(null, null, null, null, false) { Rejected = result };

@@ -445,7 +445,8 @@ internal static class OpenAiCompatibleApi
         return ErrorAsync(context, error.Status, type, code, detail, ct);
     }
 
-    private static async Task ErrorAsync(HttpContext context, int status, string type, string code, string message, CancellationToken ct)
+    /// <summary>Writes an error in OpenAI's shape (<c>{"error": {"message", "type", "param", "code"}}</c>).</summary>
+    internal static async Task ErrorAsync(HttpContext context, int status, string type, string code, string message, CancellationToken ct)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";

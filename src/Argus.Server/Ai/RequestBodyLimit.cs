@@ -1,9 +1,10 @@
 namespace Argus.Server.Ai;
 
 /// <summary>
-/// Per-endpoint request body limits. The server-wide Kestrel limit is off (OTLP sets its own), so endpoints that read a
-/// body set theirs: a declared Content-Length over the limit is refused before reading, and Kestrel enforces the limit
-/// while reading a body without one (chunked), surfacing as <see cref="BadHttpRequestException"/> with status 413.
+/// The body limit of <c>/v1/chat/completions</c>, which answers 413 in OpenAI's error shape and so applies its limit
+/// itself (every other API route gets its limit from <see cref="Api.RequestBodyLimits"/>): a declared Content-Length
+/// over the limit is refused before reading, and Kestrel enforces the limit while reading a body without one
+/// (chunked), surfacing as <see cref="BadHttpRequestException"/> with status 413.
 /// </summary>
 internal static class RequestBodyLimit
 {
@@ -26,10 +27,6 @@ internal static class RequestBodyLimit
     /// <summary>Whether <paramref name="exception"/> is Kestrel refusing a body over the limit.</summary>
     public static bool IsTooLarge(Exception exception) => exception is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge };
 
-    /// <summary>The explanation both API styles use.</summary>
+    /// <summary>The explanation, naming the setting.</summary>
     public static string Message(long maxBytes) => $"The request body exceeds the limit of {maxBytes} bytes (Argus:Ai:MaxRequestBodyBytes for chat calls).";
-
-    /// <summary>413 as problem details.</summary>
-    public static IResult TooLarge(long maxBytes) =>
-        TypedResults.Problem(Message(maxBytes), statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload too large");
 }

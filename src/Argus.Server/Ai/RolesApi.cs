@@ -19,8 +19,6 @@ namespace Argus.Server.Ai;
 /// </summary>
 internal static partial class RolesApi
 {
-    private const int MaxRoleBodyBytes = 1024 * 1024;
-
     [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,62}$")]
     private static partial Regex LabelPattern();
 
@@ -33,7 +31,8 @@ internal static partial class RolesApi
         roles.MapPut("/{code}", UpdateAsync).RequireAuthorization(ArgusPolicies.Admin);
         roles.MapGet("/{code}/versions", VersionsAsync).RequireAuthorization(ArgusPolicies.Read);
         roles.MapPost("/{code}/labels/{label}", SetLabelAsync).RequireAuthorization(ArgusPolicies.Admin);
-        roles.MapPost("/{code}/chat", ChatAsync).RequireAuthorization(ArgusPolicies.Authenticated).WithOwnBodyLimit();
+        roles.MapPost("/{code}/chat", ChatAsync).RequireAuthorization(ArgusPolicies.Authenticated)
+            .WithBodyLimit(sp => sp.GetRequiredService<IOptions<AiOptions>>().Value.MaxRequestBodyBytes, "Argus:Ai:MaxRequestBodyBytes");
         api.MapProvidersApi();
         api.MapGet("/llm/calls", CallsAsync).RequireAuthorization(ArgusPolicies.Read);
         api.MapGet("/llm/usage", UsageAsync).RequireAuthorization(ArgusPolicies.Read);
@@ -298,11 +297,7 @@ internal static partial class RolesApi
     /// <summary>A role is its definition's fields and <c>message</c> (why it changed, like a commit message) side by side.</summary>
     private static async Task<(RoleDefinition? Role, string? Message, IResult? Problem)> ReadRoleAsync(HttpRequest request, CancellationToken ct)
     {
-        if (request.ContentLength > MaxRoleBodyBytes)
-        {
-            return (null, null, StrictJson.Invalid("body", $"the body is larger than {MaxRoleBodyBytes} bytes."));
-        }
-
+        // The body limit is the API's (Argus:Api:MaxRequestBodyBytes), applied while reading by RequestBodyLimits.
         var (document, problem) = await StrictJson.ParseAsync(request, ct);
         if (document is null)
         {

@@ -5,9 +5,10 @@ namespace Argus.Server.Api;
 
 /// <summary>
 /// An endpoint's own body limit, in place of the API's default (<see cref="ApiOptions.MaxRequestBodyBytes"/>);
-/// <see cref="Setting"/> is the configuration key that changes it, named in the 413 answer.
+/// <see cref="Setting"/> is the configuration key that changes it, named in the 413 answer. A fixed limit
+/// (<see cref="Setting"/> null) only lowers the API's default, so an operator who lowers that lowers it too.
 /// </summary>
-internal sealed record BodyLimitMetadata(Func<IServiceProvider, long> MaxBytes, string Setting);
+internal sealed record BodyLimitMetadata(Func<IServiceProvider, long> MaxBytes, string? Setting);
 
 /// <summary>Marks an endpoint that applies its own body limit and answers 413 in its own wire shape (the OpenAI API).</summary>
 internal sealed record OwnBodyLimitMetadata;
@@ -25,6 +26,14 @@ internal static class RequestBodyLimits
         where TBuilder : IEndpointConventionBuilder
     {
         builder.WithMetadata(new BodyLimitMetadata(maxBytes, setting));
+        return builder;
+    }
+
+    /// <summary>Gives the endpoints of <paramref name="builder"/> a fixed limit, smaller than the API's, that no setting changes.</summary>
+    public static TBuilder WithBodyLimit<TBuilder>(this TBuilder builder, long maxBytes)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        builder.WithMetadata(new BodyLimitMetadata(_ => maxBytes, null));
         return builder;
     }
 
@@ -47,17 +56,19 @@ internal static class RequestBodyLimits
             return;
         }
 
-        long limit;
-        string setting;
+        var limit = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Configuration.ArgusOptions>>().Value.Api.MaxRequestBodyBytes;
+        var setting = "Argus:Api:MaxRequestBodyBytes";
         if (endpoint.Metadata.GetMetadata<BodyLimitMetadata>() is { } own)
         {
-            limit = own.MaxBytes(context.RequestServices);
-            setting = own.Setting;
-        }
-        else
-        {
-            limit = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Configuration.ArgusOptions>>().Value.Api.MaxRequestBodyBytes;
-            setting = "Argus:Api:MaxRequestBodyBytes";
+            var ownLimit = own.MaxBytes(context.RequestServices);
+            if (own.Setting is not null)
+            {
+                (limit, setting) = (ownLimit, own.Setting);
+            }
+            else if (ownLimit < limit)
+            {
+                (limit, setting) = (ownLimit, "a fixed limit of this endpoint");
+            }
         }
 
         if (context.Request.ContentLength > limit)

@@ -41,13 +41,12 @@ internal sealed partial class DeploymentsJsonContext : JsonSerializerContext;
 /// <summary><c>/api/deployments</c> (scoped to the caller's tenant) and the GitHub <c>deployment_status</c> receiver.</summary>
 internal static partial class DeploymentsApi
 {
+    // Deployment bodies are a few hundred bytes; GitHub's payloads (the repository object) have the integration limit.
     private const int MaxBodyBytes = 64 * 1024;
-
-    /// <summary>GitHub's payloads can be large (the repository object); beyond this the receiver answers 413.</summary>
 
     public static RouteGroupBuilder MapDeploymentsApi(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/deployments");
+        var group = api.MapGroup("/deployments").WithBodyLimit(MaxBodyBytes);
         group.MapPost("", CreateAsync).RequireAuthorization(ArgusPolicies.Ingest);
         group.MapGet("", ListAsync).RequireAuthorization(ArgusPolicies.Read);
         group.MapGet("/{id}", GetAsync).RequireAuthorization(ArgusPolicies.Read);
@@ -67,11 +66,6 @@ internal static partial class DeploymentsApi
     private static async Task<IResult> CreateAsync(
         HttpRequest request, ClaimsPrincipal user, DeploymentService service, IDeploymentStore store, ITelemetryReader telemetry, TimeProvider time, CancellationToken ct)
     {
-        if (request.ContentLength > MaxBodyBytes)
-        {
-            return StrictJson.Invalid("body", $"the body is larger than {MaxBodyBytes} bytes.");
-        }
-
         var read = await StrictJson.ReadAsync(request, DeploymentsJsonContext.Default.DeploymentRequest, "deployment", ct);
         if (read.Value is not { } body)
         {
@@ -112,11 +106,6 @@ internal static partial class DeploymentsApi
     private static async Task<IResult> StepAsync(string id, HttpRequest request, ClaimsPrincipal user, DeploymentService service, IDeploymentStore store, bool finish, CancellationToken ct)
     {
         // The body is optional ({"at": ..., "failed": ...}); a chunked request has no Content-Length, so it is read to see whether there is one.
-        if (request.ContentLength > MaxBodyBytes)
-        {
-            return StrictJson.Invalid("body", $"the body is larger than {MaxBodyBytes} bytes.");
-        }
-
         var read = await StrictJson.ReadOptionalAsync(request, DeploymentsJsonContext.Default.DeploymentStepRequest, finish ? "finish" : "start", new(null, null), ct);
         if (read.Value is not { } body)
         {
@@ -203,12 +192,17 @@ internal static partial class DeploymentsApi
             return TypedResults.Problem("The GitHub receiver is off: set Argus:ChangeTracking:GitHubSecret.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
         }
 
+        IResult BadSignature()
+        {
+            LogBadSignature(logger, request.HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+            return TypedResults.Problem("X-Hub-Signature-256 is missing or does not match the body.", statusCode: StatusCodes.Status401Unauthorized, title: "Bad signature");
+        }
+
         // An unsigned request is refused before its body is read; the body itself is bounded by the integration limit.
         var signature = request.Headers["X-Hub-Signature-256"].ToString();
         if (!signature.StartsWith("sha256=", StringComparison.Ordinal))
         {
-            LogBadSignature(logger, request.HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown");
-            return TypedResults.Problem("X-Hub-Signature-256 is missing or does not match the body.", statusCode: StatusCodes.Status401Unauthorized, title: "Bad signature");
+            return BadSignature();
         }
 
         using var buffer = new MemoryStream();
@@ -217,8 +211,7 @@ internal static partial class DeploymentsApi
         var expected = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(o.GitHubSecret), bytes));
         if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(signature), Encoding.ASCII.GetBytes(expected)))
         {
-            LogBadSignature(logger, request.HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown");
-            return TypedResults.Problem("X-Hub-Signature-256 is missing or does not match the body.", statusCode: StatusCodes.Status401Unauthorized, title: "Bad signature");
+            return BadSignature();
         }
 
         var kind = request.Headers["X-GitHub-Event"].ToString();

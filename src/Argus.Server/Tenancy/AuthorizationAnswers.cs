@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Infrastructure;
 using Microsoft.AspNetCore.Authorization.Policy;
@@ -50,20 +49,9 @@ internal sealed class AuthorizationAnswers : IAuthorizationMiddlewareResultHandl
                 : $"This route needs a key with the role {string.Join(" or ", roles)}; this key's role is {role}.";
         }
 
-        context.Response.StatusCode = status;
         if (context.Request.Path.StartsWithSegments("/v1"))
         {
-            context.Response.ContentType = "application/json";
-            await using var writer = new Utf8JsonWriter(context.Response.Body);
-            writer.WriteStartObject();
-            writer.WriteStartObject("error");
-            writer.WriteString("message", detail);
-            writer.WriteString("type", status == 401 ? "invalid_request_error" : "permission_error");
-            writer.WriteNull("param");
-            writer.WriteString("code", code);
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-            await writer.FlushAsync(context.RequestAborted);
+            await Ai.OpenAiCompatibleApi.ErrorAsync(context, status, status == 401 ? "invalid_request_error" : "permission_error", code, detail, context.RequestAborted);
             return;
         }
 

@@ -63,6 +63,19 @@ public sealed class BodyLimitTests
     }
 
     [Fact]
+    public async Task A_fixed_route_limit_below_the_api_limit_applies_chunked_or_not()
+    {
+        // Deployments take at most 64 KiB whatever Argus:Api:MaxRequestBodyBytes (default 1 MiB) says.
+        await using var server = await ArgusTestServer.StartAsync();
+        using var client = server.ApiClient();
+        foreach (var chunked in new[] { false, true })
+        {
+            using var response = await client.PostAsync("api/deployments", Json(128 * 1024, chunked));
+            await AssertTooLargeAsync(response, "a fixed limit of this endpoint", $"api/deployments {(chunked ? "chunked" : "with Content-Length")}");
+        }
+    }
+
+    [Fact]
     public async Task Otlp_http_refuses_a_chunked_body_over_its_limit()
     {
         await using var server = await ArgusTestServer.StartAsync(settings: Limits);
