@@ -3,8 +3,11 @@ using Argus.Core.Telemetry;
 
 namespace Argus.Storage.DuckDb.Tests;
 
-/// <summary>The service page's breakdowns (outgoing calls by target, failing spans by operation and exception) and a metric's group-by keys.</summary>
-public sealed class ServiceCallsTests : IDisposable
+/// <summary>
+/// What the console's service and metrics pages read beside the API's queries: RED over all of a service's endpoints,
+/// outgoing calls by target, failing spans by operation and exception, and a metric's group-by keys.
+/// </summary>
+public sealed class ServicePageReadsTests : IDisposable
 {
     private const long T0 = 1_749_999_960_000_000_000;
     private const long Ms = 1_000_000;
@@ -28,6 +31,38 @@ public sealed class ServiceCallsTests : IDisposable
         StartTimeUnixNano = T0 + (atMs * Ms), DurationNano = (long)(durationMs * Ms), StatusCode = error ? SpanStatusCode.Error : SpanStatusCode.Unset,
         ServerAddress = address, Url = url, DbSystem = dbSystem, DbStatement = dbSystem is null ? null : "SELECT 1", ExceptionType = exception, ExceptionMessage = message,
     };
+
+    [Fact]
+    public async Task Red_over_all_endpoints_has_the_percentiles_of_all_requests_not_of_each_endpoint()
+    {
+        await using var store = Open();
+        ulong id = 1;
+        // Per minute: 90 fast requests (1..90 ms) on one endpoint and 10 slow ones (1001..1010 ms) on another, 2 failing.
+        var spans = new List<SpanRecord>();
+        foreach (var minute in new[] { 0, 1 })
+        {
+            spans.AddRange(Enumerable.Range(1, 90).Select(i => Span(id++, "GET /fast", SpanKind.Server, i, atMs: (minute * 60_000) + i)));
+            spans.AddRange(Enumerable.Range(1, 10).Select(i => Span(id++, "GET /slow", SpanKind.Server, 1000 + i, atMs: (minute * 60_000) + i, error: i <= 2)));
+        }
+
+        spans.Add(Span(id, "GET /fast", SpanKind.Client, 99_999)); // not a request
+        await store.WriteAsync([TelemetryBatch.OfSpans(spans)], default);
+
+        var all = await store.GetRedAsync("a", new RedQuery("shop", Window, TimeSpan.FromMinutes(1), ByEndpoint: false), default);
+
+        Assert.Equal(2, all.Count);
+        var durations = Enumerable.Range(1, 90).Select(i => (double)i).Concat(Enumerable.Range(1, 10).Select(i => 1000.0 + i)).Order().ToList();
+        foreach (var point in all)
+        {
+            Assert.Equal("", point.Endpoint);
+            Assert.Equal(100, point.Requests);
+            Assert.Equal(2, point.Errors);
+            Assert.Equal(durations[49] + ((durations[50] - durations[49]) * 0.5), point.P50Ms, 6);
+            Assert.Equal(durations[89] + ((durations[90] - durations[89]) * 0.1), point.P90Ms, 6);
+        }
+
+        Assert.Equal(4, (await store.GetRedAsync("a", new RedQuery("shop", Window, TimeSpan.FromMinutes(1)), default)).Count);
+    }
 
     [Fact]
     public async Task External_calls_group_client_spans_by_peer_then_url_host_then_name_without_database_statements()
