@@ -9,7 +9,7 @@ namespace Argus.Web.Model;
 internal sealed record ServiceRow(string Name, long Requests, long Errors, double? ErrorRate, double? P95Ms, long Spans);
 
 /// <summary>One row of a service's endpoints table.</summary>
-internal sealed record EndpointRow(string Endpoint, long Requests, long Errors, double? ErrorRate, double P50Ms, double P95Ms, double P99Ms);
+internal sealed record EndpointRow(string Endpoint, long Requests, long Errors, double? ErrorRate, double P50Ms, double P90Ms, double P95Ms, double P99Ms);
 
 /// <summary>Reads a range's RED figures per service and per endpoint from <see cref="ITelemetryReader"/>.</summary>
 internal sealed class ServiceFigures(ITelemetryReader reader)
@@ -45,7 +45,7 @@ internal sealed class ServiceFigures(ITelemetryReader reader)
                 var requests = g.Sum(p => p.Requests);
                 var errors = g.Sum(p => p.Errors);
                 var main = g.MaxBy(p => p.Requests)!;
-                return new EndpointRow(g.Key, requests, errors, Rate(errors, requests), main.P50Ms, g.Max(p => p.P95Ms), g.Max(p => p.P99Ms));
+                return new EndpointRow(g.Key, requests, errors, Rate(errors, requests), main.P50Ms, g.Max(p => p.P90Ms), g.Max(p => p.P95Ms), g.Max(p => p.P99Ms));
             })
             .OrderByDescending(e => e.Requests).ThenBy(e => e.Endpoint, StringComparer.Ordinal)];
     }
