@@ -106,6 +106,9 @@ internal sealed record LogLevelsResponse(DateTimeOffset From, DateTimeOffset To,
 
 internal sealed record MetricsResponse(IReadOnlyList<MetricSummary> Metrics);
 
+/// <summary>The attribute keys a metric's series can be grouped by: its points' keys, then its resources' keys.</summary>
+internal sealed record MetricAttributesResponse(string Name, IReadOnlyList<string> Keys);
+
 /// <summary>
 /// A metric's values per time bucket and series. <see cref="Bounds"/> (heatmap only) are the buckets' upper bounds; each
 /// point then carries <c>bucketCounts</c>, one more than the bounds (the last bucket is unbounded).

@@ -18,6 +18,7 @@ namespace Argus.Server.Api;
 [JsonSerializable(typeof(LogLevelsResponse))]
 [JsonSerializable(typeof(MetricsResponse))]
 [JsonSerializable(typeof(MetricSeriesResponse))]
+[JsonSerializable(typeof(MetricAttributesResponse))]
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(CreateTenantRequest))]
 [JsonSerializable(typeof(CreateKeyRequest))]

@@ -25,6 +25,7 @@ internal static class TelemetryApi
         group.MapGet("/logs/levels", GetLogLevelsAsync);
         group.MapGet("/metrics", GetMetricsAsync);
         group.MapGet("/metrics/{name}/series", GetMetricSeriesAsync);
+        group.MapGet("/metrics/{name}/attributes", GetMetricAttributesAsync);
         return api;
     }
 
@@ -277,9 +278,7 @@ internal static class TelemetryApi
         var metric = await reader.DescribeMetricAsync(user.Tenant(), name, service, range, ct);
         if (metric is null)
         {
-            return TypedResults.Problem(
-                $"No metric named '{name}' is stored for this project{(service is null ? "" : $" from service '{service}'")}; GET /api/metrics lists the names.",
-                statusCode: StatusCodes.Status404NotFound, title: "Metric not found");
+            return MetricNotFound(name, service);
         }
 
         var accepted = metric.AcceptedAggregations;
@@ -307,4 +306,30 @@ internal static class TelemetryApi
     }
 
     private static string AggregationName(MetricAggregation aggregation) => aggregation.ToString().ToLowerInvariant();
+
+    private static ProblemHttpResult MetricNotFound(string name, string? service) => TypedResults.Problem(
+        $"No metric named '{name}' is stored for this project{(service is null ? "" : $" from service '{service}'")}; GET /api/metrics lists the names.",
+        statusCode: StatusCodes.Status404NotFound, title: "Metric not found");
+
+    /// <summary>At most this many keys: a metric with more attributes than this is not grouped by hand.</summary>
+    private const int MaxAttributeKeys = 100;
+
+    private static async Task<Results<Ok<MetricAttributesResponse>, ValidationProblem, ProblemHttpResult>> GetMetricAttributesAsync(
+        string name, string? service, string? from, string? to, ClaimsPrincipal user, IMetricSeriesReader reader, TimeProvider time, CancellationToken ct)
+    {
+        name = Uri.UnescapeDataString(name);
+        var q = new QueryParameters(time);
+        var range = q.Range(from, to);
+        if (!q.IsValid)
+        {
+            return TypedResults.ValidationProblem(q.Errors);
+        }
+
+        if (await reader.DescribeMetricAsync(user.Tenant(), name, service, range, ct) is null)
+        {
+            return MetricNotFound(name, service);
+        }
+
+        return TypedResults.Ok(new MetricAttributesResponse(name, await reader.GetMetricAttributeKeysAsync(user.Tenant(), name, service, range, MaxAttributeKeys, ct)));
+    }
 }
