@@ -5,17 +5,11 @@ namespace Argus.Web.Tests.Console;
 
 /// <summary>The console end to end, in real Chromium against the real server: sign-in, the pages, the waterfall.</summary>
 [Collection(ConsoleCollection.Name)]
-public sealed class ConsolePagesTests(ConsoleFixture fixture) : IAsyncLifetime
+public sealed class ConsolePagesTests(ConsoleFixture fixture) : ConsoleTest
 {
-    private IPage _page = null!;
+    protected override ConsoleFixture Fixture => fixture;
 
-    public async Task InitializeAsync()
-    {
-        await fixture.Browser.ClearCookiesAsync();
-        _page = await fixture.Browser.NewPageAsync();
-    }
-
-    public async Task DisposeAsync() => await _page.CloseAsync();
+    private IPage _page => Page;
 
     [Fact]
     public async Task Sign_in_then_services_a_service_trace_search_and_the_slow_traces_waterfall_with_its_sql()
@@ -266,40 +260,9 @@ public sealed class ConsolePagesTests(ConsoleFixture fixture) : IAsyncLifetime
         await Expect(_page.Locator("#issue-unknown")).ToContainTextAsync("is not an issue id");
     }
 
-    private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
-
-    private async Task GoAsync(string path)
-    {
-        var response = await _page.GotoAsync(new Uri(fixture.Server.ApiUrl, path).ToString());
-        Assert.True(response is { Ok: true }, $"GET {path} answered {response?.Status}");
-    }
-
     private async Task PostAsync(string signal, string body)
     {
         using var response = await fixture.Server.PostOtlpJsonAsync(signal, body);
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
-
-    // A deep link through the sign-in page, then the page's live connection.
-    private async Task OpenSignedInAsync(string path)
-    {
-        await GoAsync("/signin?returnUrl=" + Uri.EscapeDataString(path));
-        await SignInAsync(fixture.ReadKey);
-        await WaitForCircuitAsync();
-    }
-
-    private async Task SignInAsync(string key)
-    {
-        await _page.FillAsync("#api-key", key);
-        await _page.ClickAsync("#signin-submit");
-        await _page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
-    }
-
-    // Clicks do nothing until the page's live connection (the Blazor circuit) is up.
-    // The live connection is up and the page has rendered on it: typing before that render is lost to it.
-    private async Task WaitForCircuitAsync() => await _page.WaitForFunctionAsync(
-        "() => window.argusCircuitStarted === true && document.querySelector('#console-interactive')?.dataset.interactive === 'true'");
-
-    private async Task ShotAsync(string name) =>
-        await _page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ConsoleFixture.ScreenshotFolder, name + ".png"), FullPage = false });
 }
