@@ -47,18 +47,24 @@ internal static class TelemetryApi
     }
 
     private static async Task<Results<Ok<RedResponse>, ValidationProblem>> GetRedAsync(
-        string service, string? from, string? to, string? step, string? endpoint,
+        string service, string? from, string? to, string? step, string? endpoint, string? byEndpoint,
         ClaimsPrincipal user, ITelemetryReader reader, TimeProvider time, CancellationToken ct)
     {
         var q = new QueryParameters(time);
         var range = q.Range(from, to);
         var stepSpan = q.Step(step, range);
+        var perEndpoint = true;
+        if (byEndpoint is not null && !bool.TryParse(byEndpoint, out perEndpoint))
+        {
+            q.Add("byEndpoint", $"'byEndpoint' must be true (a point per step and endpoint, the default) or false (a point per step over all endpoints); it is '{byEndpoint}'.");
+        }
+
         if (!q.IsValid)
         {
             return TypedResults.ValidationProblem(q.Errors);
         }
 
-        var points = await reader.GetRedAsync(user.Tenant(), new RedQuery(service, range, stepSpan, endpoint), ct);
+        var points = await reader.GetRedAsync(user.Tenant(), new RedQuery(service, range, stepSpan, endpoint, perEndpoint), ct);
         return TypedResults.Ok(new RedResponse(service, range.From, range.To, stepSpan.TotalSeconds, points));
     }
 
