@@ -8,6 +8,15 @@ internal sealed record ServicesResponse(DateTimeOffset From, DateTimeOffset To, 
 
 internal sealed record RedResponse(string Service, DateTimeOffset From, DateTimeOffset To, double StepSeconds, IReadOnlyList<RedPoint> Points);
 
+/// <summary>A service's outgoing calls (client spans other than database statements) by target.</summary>
+internal sealed record ServiceCallsResponse(string Service, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<ExternalCallStats> Calls);
+
+/// <summary>A service's failed spans by operation and exception type.</summary>
+internal sealed record ServiceErrorsResponse(string Service, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<ServiceErrorItem> Errors);
+
+/// <summary>One group of failed spans; <see cref="SampleTraceId"/> is the newest one's trace.</summary>
+internal sealed record ServiceErrorItem(string Operation, string? ExceptionType, string? Message, long Count, DateTimeOffset LastSeen, string SampleTraceId);
+
 internal sealed record TraceListResponse(IReadOnlyList<TraceListItem> Traces);
 
 internal sealed record TraceListItem(string TraceId, string RootService, string RootName, DateTimeOffset Start, double DurationMs, int SpanCount, int ErrorCount);

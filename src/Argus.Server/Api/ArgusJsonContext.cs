@@ -19,6 +19,8 @@ namespace Argus.Server.Api;
 [JsonSerializable(typeof(MetricsResponse))]
 [JsonSerializable(typeof(MetricSeriesResponse))]
 [JsonSerializable(typeof(MetricAttributesResponse))]
+[JsonSerializable(typeof(ServiceCallsResponse))]
+[JsonSerializable(typeof(ServiceErrorsResponse))]
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(CreateTenantRequest))]
 [JsonSerializable(typeof(CreateKeyRequest))]

@@ -18,6 +18,8 @@ internal static class TelemetryApi
 
         group.MapGet("/services", GetServicesAsync);
         group.MapGet("/services/{service}/red", GetRedAsync);
+        group.MapGet("/services/{service}/calls", GetServiceCallsAsync);
+        group.MapGet("/services/{service}/errors", GetServiceErrorsAsync);
         group.MapGet("/traces", SearchTracesAsync);
         group.MapGet("/traces/{traceId}", GetTraceAsync);
         group.MapGet("/sql", GetSqlAsync);
@@ -66,6 +68,35 @@ internal static class TelemetryApi
 
         var points = await reader.GetRedAsync(user.Tenant(), new RedQuery(service, range, stepSpan, endpoint, perEndpoint), ct);
         return TypedResults.Ok(new RedResponse(service, range.From, range.To, stepSpan.TotalSeconds, points));
+    }
+
+    /// <summary>At most this many targets or error groups a service answer.</summary>
+    private const int MaxBreakdownRows = 100;
+
+    private static Task<Results<Ok<ServiceCallsResponse>, ValidationProblem>> GetServiceCallsAsync(
+        string service, string? from, string? to, string? limit, ClaimsPrincipal user, IServiceCallReader reader, TimeProvider time, CancellationToken ct) =>
+        BreakdownAsync(from, to, limit, time, async (range, max) =>
+            new ServiceCallsResponse(service, range.From, range.To, await reader.GetExternalCallsAsync(user.Tenant(), service, range, max, ct)));
+
+    private static Task<Results<Ok<ServiceErrorsResponse>, ValidationProblem>> GetServiceErrorsAsync(
+        string service, string? from, string? to, string? limit, ClaimsPrincipal user, IServiceCallReader reader, TimeProvider time, CancellationToken ct) =>
+        BreakdownAsync(from, to, limit, time, async (range, max) => new ServiceErrorsResponse(service, range.From, range.To,
+            [.. (await reader.GetErrorSpansAsync(user.Tenant(), service, range, max, ct))
+                .Select(e => new ServiceErrorItem(e.Operation, e.ExceptionType, e.Message, e.Count, e.LastSeen, e.SampleTraceId.ToString()))]));
+
+    // A service breakdown's parameters: the range and how many rows.
+    private static async Task<Results<Ok<T>, ValidationProblem>> BreakdownAsync<T>(
+        string? from, string? to, string? limit, TimeProvider time, Func<TimeRange, int, Task<T>> read)
+    {
+        var q = new QueryParameters(time);
+        var range = q.Range(from, to);
+        var max = q.Limit(limit, 20, MaxBreakdownRows);
+        if (!q.IsValid)
+        {
+            return TypedResults.ValidationProblem(q.Errors);
+        }
+
+        return TypedResults.Ok(await read(range, max));
     }
 
     private static async Task<Results<Ok<TraceListResponse>, ValidationProblem>> SearchTracesAsync(
