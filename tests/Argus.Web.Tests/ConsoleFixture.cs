@@ -37,7 +37,8 @@ public sealed class ConsoleFixture : IAsyncLifetime
                 $"The console's end-to-end tests need Debian's Chromium at {ChromiumPath}: apt-get install -y chromium (./test.sh installs it).");
         }
 
-        Server = await ArgusTestServer.StartAsync();
+        // Live pages recheck their key every second here (a minute by default), so a revocation shows at once.
+        Server = await ArgusTestServer.StartAsync(settings: new Dictionary<string, string?> { ["Argus:Console:SessionRecheckInterval"] = "00:00:01" });
         ReadKey = await CreateReadKeyAsync();
         await SendShopTelemetryAsync();
 
