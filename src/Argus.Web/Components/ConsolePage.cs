@@ -91,8 +91,14 @@ public abstract class ConsolePage : ComponentBase, IDisposable
     /// <summary>Reads what the page shows for the current URL.</summary>
     private protected abstract Task LoadAsync(CancellationToken cancellationToken);
 
+    /// <summary>Stops what a page runs beyond its loads (a live tail's timer); called once, on dispose.</summary>
+    private protected virtual void OnDisposing()
+    {
+    }
+
     public void Dispose()
     {
+        OnDisposing();
         _loading?.Cancel();
         _loading?.Dispose();
         GC.SuppressFinalize(this);
