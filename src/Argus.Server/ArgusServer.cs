@@ -202,6 +202,7 @@ public static class ArgusServer
     {
         builder.Services.AddArgusConsole();
         builder.Services.AddSingleton<IConsoleKeyCheck, ConsoleKeyCheck>();
+        builder.Services.AddSingleton<IConsoleEndpoints, ConsoleEndpoints>();
 
         // The session cookie and the anti-forgery tokens are protected by the same Data Protection key ring as the stored
         // secrets (AddArgusSecretProtection: {DataPath}/keys, application name "argus"), so sessions survive a restart.

@@ -1,4 +1,5 @@
 using Argus.Core;
+using Argus.Core.Issues;
 using Argus.Core.Telemetry;
 
 namespace Argus.Storage.DuckDb.Tests;
@@ -125,9 +126,70 @@ public sealed class DuckDbTelemetryStoreTests : IDisposable
         Assert.Equal([2UL, 1, 3], await Order(SqlOrder.Max));
 
         var first = (await store.GetSqlStatementsAsync("a", new SqlQuery(All, "api", SqlOrder.Count, Limit: 1), default)).Single();
-        Assert.Equal(new SqlStatementStats(3, "UPDATE c SET x = 1", "postgresql", "shop", 8, 40, 5, 5, 0), first);
+        Assert.Equal(new SqlStatementStats(3, "UPDATE c SET x = 1", "postgresql", "shop", 8, 40, 5, 5, 0), first with { Examples = [] });
         var b = (await store.GetSqlStatementsAsync("a", new SqlQuery(All), default)).Single(s => s.Fingerprint == 2);
         Assert.Equal(1, b.ErrorCount);
+    }
+
+    [Fact]
+    public async Task Sql_statements_carry_their_slowest_statements_traces_one_entry_a_trace()
+    {
+        await using var store = Open();
+        // An N+1 loop: trace 1 runs the statement twelve times (1..12 ms); traces 2 and 3 once each (7 ms, 30 ms);
+        // a span without a trace is never an example.
+        var spans = Enumerable.Range(1, 12)
+            .Select(i => Span("a", new TraceId(1), (ulong)i, "api", "SELECT", i, i, SpanKind.Client, statement: "SELECT 1", fingerprint: 9))
+            .Append(Span("a", new TraceId(2), 100, "api", "SELECT", 1, 7, SpanKind.Client, statement: "SELECT 1", fingerprint: 9))
+            .Append(Span("a", new TraceId(3), 101, "api", "SELECT", 1, 30, SpanKind.Client, statement: "SELECT 1", fingerprint: 9))
+            .Append(Span("a", new TraceId(UInt128.Zero), 102, "api", "SELECT", 1, 99, SpanKind.Client, statement: "SELECT 1", fingerprint: 9))
+            .ToList();
+        await store.WriteAsync([TelemetryBatch.OfSpans(spans)], default);
+
+        var stats = Assert.Single(await store.GetSqlStatementsAsync("a", new SqlQuery(All), default));
+
+        Assert.Equal(15, stats.Count);
+        Assert.Equal([new SqlExampleTrace(new TraceId(3), 30), new SqlExampleTrace(new TraceId(1), 12)], stats.Examples.Take(2));
+        // The ten slowest statements with a trace are trace 3's 30 ms, trace 1's 12..6 ms and trace 2's 7 ms: the third example.
+        Assert.Equal(new SqlExampleTrace(new TraceId(2), 7), stats.Examples[2]);
+        Assert.Equal(3, stats.Examples.Count);
+        Assert.Empty(await store.GetSqlStatementsAsync("b", new SqlQuery(All), default));
+
+        // A group whose statements have no trace has no examples.
+        await store.WriteAsync([TelemetryBatch.OfSpans([Span("a", new TraceId(UInt128.Zero), 200, "api", "SELECT", 1, 5, SpanKind.Client, statement: "SELECT 2", fingerprint: 10)])], default);
+        Assert.Empty((await store.GetSqlStatementsAsync("a", new SqlQuery(All), default)).Single(g => g.Fingerprint == 10).Examples);
+    }
+
+    [Fact]
+    public async Task Issue_series_for_several_issues_in_one_read_and_an_issues_service_versions()
+    {
+        await using var store = Open();
+        LogRecord Log(ulong issue, long offsetMinutes, string version) => new()
+        {
+            TenantId = "a", ServiceName = "api", Body = "boom", SeverityNumber = 17, IssueId = issue,
+            TimeUnixNano = T0 + (offsetMinutes * 60_000_000_000),
+            ResourceAttributes = [new("service.name", "api"), new("service.version", version)],
+        };
+        await store.WriteAsync([TelemetryBatch.OfLogs([Log(7, 0, "1.0.0"), Log(7, 1, "1.0.0"), Log(7, 4, "1.1.0"), Log(8, 4, "1.1.0"), Log(9, 4, "1.1.0")])], default);
+        await store.WriteAsync([TelemetryBatch.OfSpans([Span("a", new TraceId(5), 1, "api", "GET /", 5 * 60_000, 1) with
+        {
+            IssueId = 7, ResourceAttributes = [new("service.name", "api"), new("service.version", "1.1.0")],
+        }])], default);
+
+        // Steps of 2 minutes from T0 (a whole multiple of 2 minutes): minutes 0 and 1 in the first, 4 and 5 in the third.
+        var step = TimeSpan.FromMinutes(2);
+        var series = await store.GetIssueSeriesAsync("a", [7UL, 8UL], All, step, default);
+        Assert.Equal([7UL, 8UL], series.Keys.Order());
+        Assert.Equal([(T0, 2L), (T0 + 240_000_000_000, 2L)], series[7].Select(p => (TimeRange.ToUnixNano(p.Time), p.Count)));
+        Assert.Equal([(T0 + 240_000_000_000, 1L)], series[8].Select(p => (TimeRange.ToUnixNano(p.Time), p.Count)));
+        Assert.Equal(series[7], await store.GetIssueSeriesAsync("a", 7, All, step, default));
+        Assert.Empty(await store.GetIssueSeriesAsync("b", [7UL], All, step, default));
+
+        var versions = await store.GetIssueVersionsAsync("a", 7, All, default);
+        Assert.Equal(
+            [new IssueVersionCount("api", "1.0.0", 2, TimeRange.FromUnixNanoToTime(T0), TimeRange.FromUnixNanoToTime(T0 + 60_000_000_000)),
+             new IssueVersionCount("api", "1.1.0", 2, TimeRange.FromUnixNanoToTime(T0 + 240_000_000_000), TimeRange.FromUnixNanoToTime(T0 + 300_000_000_000))],
+            versions.OrderBy(v => v.Version));
+        Assert.Empty(await store.GetIssueVersionsAsync("b", 7, All, default));
     }
 
     [Fact]

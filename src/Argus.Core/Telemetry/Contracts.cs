@@ -142,7 +142,14 @@ public sealed record SqlStatementStats(
     double TotalMs,
     double AverageMs,
     double MaxMs,
-    long ErrorCount);
+    long ErrorCount)
+{
+    /// <summary>A few of the group's slowest statements' traces, slowest first (empty when the store keeps none).</summary>
+    public IReadOnlyList<SqlExampleTrace> Examples { get; init; } = [];
+}
+
+/// <summary>A trace with one statement of a fingerprint group, and how long that statement took.</summary>
+public sealed record SqlExampleTrace(TraceId TraceId, double DurationMs);
 
 /// <summary>Log search filters. <see cref="Text"/> is a case-insensitive substring of the body.</summary>
 public sealed record LogQuery(

@@ -150,8 +150,14 @@ public abstract class ConsolePage : ComponentBase, IDisposable
         }, CancellationToken.None);
     }
 
+    /// <summary>Stops what a page runs beyond its loads (a live tail's timer); called once, on dispose.</summary>
+    private protected virtual void OnDisposing()
+    {
+    }
+
     public void Dispose()
     {
+        OnDisposing();
         _loading?.Cancel();
         _loading?.Dispose();
         _refreshing?.Cancel();

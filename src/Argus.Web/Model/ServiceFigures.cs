@@ -8,6 +8,9 @@ namespace Argus.Web.Model;
 /// endpoint has at most 5 % of its requests above its p95, so all of them together have at most 5 % above the largest).</param>
 internal sealed record ServiceRow(string Name, long Requests, long Errors, double? ErrorRate, double? P95Ms, long Spans);
 
+/// <summary>A service's figures per step, oldest first: the home's sparklines.</summary>
+internal sealed record ServiceSeries(IReadOnlyList<double?> Requests, IReadOnlyList<double?> ErrorRate, IReadOnlyList<double?> P95Ms);
+
 /// <summary>One row of a service's endpoints table.</summary>
 internal sealed record EndpointRow(string Endpoint, long Requests, long Errors, double? ErrorRate, double P50Ms, double P95Ms, double P99Ms);
 
@@ -21,13 +24,36 @@ internal sealed class ServiceFigures(ITelemetryReader reader)
         var rows = new List<ServiceRow>(services.Count);
         foreach (var s in services.OrderBy(s => s.Name, StringComparer.Ordinal))
         {
-            var endpoints = await EndpointsAsync(tenant, s.Name, range, cancellationToken);
-            var requests = endpoints.Sum(e => e.Requests);
-            var errors = endpoints.Sum(e => e.Errors);
-            rows.Add(new ServiceRow(s.Name, requests, errors, Rate(errors, requests), endpoints.Count == 0 ? null : endpoints.Max(e => e.P95Ms), s.SpanCount));
+            rows.Add(await RowAsync(tenant, s.Name, range, s.SpanCount, cancellationToken));
         }
 
         return rows;
+    }
+
+    /// <summary>One service's row over <paramref name="range"/> (<paramref name="spans"/> as the caller counted them).</summary>
+    public async Task<ServiceRow> RowAsync(string tenant, string service, TimeRange range, long spans, CancellationToken cancellationToken)
+    {
+        var endpoints = await EndpointsAsync(tenant, service, range, cancellationToken);
+        var requests = endpoints.Sum(e => e.Requests);
+        var errors = endpoints.Sum(e => e.Errors);
+        return new ServiceRow(service, requests, errors, Rate(errors, requests), endpoints.Count == 0 ? null : endpoints.Max(e => e.P95Ms), spans);
+    }
+
+    /// <summary>
+    /// The service's requests, error rate and p95 per step of <paramref name="step"/> over the range, oldest first, every
+    /// step (null rate and p95 where a step has no request). One read; a step's p95 is the largest of its endpoints' (as
+    /// <see cref="ServiceRow.P95Ms"/> is).
+    /// </summary>
+    public async Task<ServiceSeries> SeriesAsync(string tenant, string service, TimeRange range, TimeSpan step, CancellationToken cancellationToken)
+    {
+        var points = (await reader.GetRedAsync(tenant, new RedQuery(service, range, step), cancellationToken))
+            .GroupBy(p => p.Time.UtcTicks)
+            .ToDictionary(g => g.Key, g => (Requests: g.Sum(p => p.Requests), Errors: g.Sum(p => p.Errors), P95: g.Max(p => p.P95Ms)));
+        var steps = range.StepStarts(step).Select(t => points.TryGetValue(t.UtcTicks, out var p) ? p : default).ToList();
+        return new ServiceSeries(
+            [.. steps.Select(p => (double?)p.Requests)],
+            [.. steps.Select(p => Rate(p.Errors, p.Requests))],
+            [.. steps.Select(p => p.Requests == 0 ? null : (double?)p.P95)]);
     }
 
     /// <summary>The endpoints (server span names) of <paramref name="service"/> with one RED figure each over the whole range.</summary>

@@ -35,11 +35,13 @@ public abstract class ConsoleTest(ConsoleFixture fixture) : IAsyncLifetime
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 
-    // A deep link through the sign-in page, then the page's live connection.
-    private protected async Task OpenSignedInAsync(string path)
+    /// <summary>A deep link through the sign-in page (with the read key unless told), then the page's live connection.</summary>
+    private protected async Task OpenSignedInAsync(string path, string? key = null)
     {
+        await Fixture.Browser.ClearCookiesAsync();
         await GoAsync("/signin?returnUrl=" + Uri.EscapeDataString(path));
-        await SignInAsync(Fixture.ReadKey);
+        await SignInAsync(key ?? Fixture.ReadKey);
+        await Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == path.Split('?')[0]);
         await WaitForCircuitAsync();
     }
 
