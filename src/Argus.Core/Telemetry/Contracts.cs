@@ -101,14 +101,19 @@ public sealed record RedPoint(
     double P95Ms,
     double P99Ms);
 
-/// <summary>Trace search filters; null means any.</summary>
+/// <summary>
+/// Trace search filters; null means any. A trace matches when one of its spans matches every filter.
+/// <see cref="Attributes"/> are exact key=value pairs, each found among the span's attributes or its resource's.
+/// </summary>
 public sealed record TraceQuery(
     TimeRange Range,
     string? Service = null,
     string? Operation = null,
     double? MinDurationMs = null,
     SpanStatusCode? Status = null,
-    int Limit = 20);
+    int Limit = 20,
+    double? MaxDurationMs = null,
+    IReadOnlyList<TelemetryAttribute>? Attributes = null);
 
 /// <summary>A trace found by search, described by its root (or earliest) span.</summary>
 public sealed record TraceSummary(
