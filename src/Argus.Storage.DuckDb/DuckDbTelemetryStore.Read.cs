@@ -273,6 +273,12 @@ public sealed partial class DuckDbTelemetryStore
             parameters.Add(("trace", TraceParameter(traceId)));
         }
 
+        if (query.SpanId is { } spanId)
+        {
+            filters.Append(" AND l.span_id = $span");
+            parameters.Add(("span", spanId.Value));
+        }
+
         return ReadAsync<IReadOnlyList<LogRecord>>(connection =>
         {
             using var command = Command(connection, $"""

@@ -293,6 +293,17 @@ public sealed class DuckDbTelemetryStoreTests : IDisposable
         Assert.Equal(["other service"], (await store.SearchLogsAsync("a", new LogQuery(All, Service: "worker"), default)).Select(l => l.Body));
         Assert.Equal(2, (await store.SearchLogsAsync("a", new LogQuery(All, Limit: 2), default)).Count);
 
+        // A span's logs: its trace and its span id (the same span id in another trace is another span).
+        var (trace, other) = (new TraceId(41), new TraceId(42));
+        await store.WriteAsync([TelemetryBatch.OfLogs(
+        [
+            Log(1, 9, "in span 7", "spans") with { TraceId = trace, SpanId = new SpanId(7) },
+            Log(2, 9, "in span 8", "spans") with { TraceId = trace, SpanId = new SpanId(8) },
+            Log(3, 9, "span 7 of another trace", "spans") with { TraceId = other, SpanId = new SpanId(7) },
+        ])], default);
+        Assert.Equal(["in span 7"], (await store.SearchLogsAsync("a", new LogQuery(All, TraceId: trace, SpanId: new SpanId(7)), default)).Select(l => l.Body));
+        Assert.Equal(2, (await store.SearchLogsAsync("a", new LogQuery(All, SpanId: new SpanId(7)), default)).Count);
+
         var range = new TimeRange(TimeRange.FromUnixNanoToTime(T0), TimeRange.FromUnixNanoToTime(T0 + 120_000_000_000));
         var counts = await store.GetLogLevelCountsAsync("a", new LogLevelQuery(range, TimeSpan.FromMinutes(1), "api"), default);
         var m0 = TimeRange.FromUnixNanoToTime(T0);
