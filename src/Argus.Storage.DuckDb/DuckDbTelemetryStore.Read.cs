@@ -119,11 +119,19 @@ public sealed partial class DuckDbTelemetryStore
             parameters.Add(("minDuration", (long)(minMs * 1e6)));
         }
 
+        if (query.MaxDurationMs is { } maxMs)
+        {
+            filters.Append(" AND duration_ns <= $maxDuration");
+            parameters.Add(("maxDuration", (long)(maxMs * 1e6)));
+        }
+
         if (query.Status is { } status)
         {
             filters.Append(" AND status = $status");
             parameters.Add(("status", (int)status));
         }
+
+        AppendAttributeFilters(filters, parameters, query.Attributes ?? []);
 
         return ReadAsync<IReadOnlyList<TraceSummary>>(connection =>
         {
@@ -149,6 +157,33 @@ public sealed partial class DuckDbTelemetryStore
                 new TraceId(ReadUInt128(r, 0)), r.GetString(1), r.GetString(2), TimeRange.FromUnixNanoToTime(r.GetInt64(3)),
                 r.GetInt64(4) / 1e6, (int)r.GetInt64(5), (int)r.GetInt64(6)), cancellationToken);
         }, cancellationToken);
+    }
+
+    // Each key=value pair matches a span when the span's own attributes have it, or the promoted column that replaced
+    // the attribute holds it (the mask bit says the attribute was there), or the span's resource has it. The stored
+    // strings are split at the separator; the key's position among the keys picks the value to compare.
+    private static void AppendAttributeFilters(StringBuilder filters, List<(string, object?)> parameters, IReadOnlyList<TelemetryAttribute> attributes)
+    {
+        var separator = AttributeCodec.SeparatorCode.ToString(CultureInfo.InvariantCulture);
+        string Item(string keys, string values, int i) =>
+            $"string_split({values}, chr({separator}))[list_position(string_split({keys}, chr({separator})), $ak{i})] IN ($av{i}, $avf{i})";
+        for (var i = 0; i < attributes.Count; i++)
+        {
+            var (key, value) = (attributes[i].Key, attributes[i].Value);
+            parameters.Add(($"ak{i}", AttributeCodec.EncodeItem(key, out _)));
+            parameters.Add(($"av{i}", AttributeCodec.EncodeItem(value, out var emptyFirst)));
+            parameters.Add(($"avf{i}", emptyFirst));
+            filters.Append(CultureInfo.InvariantCulture, $" AND ({Item("attr_keys", "attr_values", i)}");
+            var bit = Array.IndexOf(AttributeCodec.PromotedKeys, key);
+            if (bit >= 0)
+            {
+                parameters.Add(($"ap{i}", value));
+                filters.Append(CultureInfo.InvariantCulture, $" OR ((promoted_keys & {1 << bit}) <> 0 AND CAST({AttributeCodec.PromotedColumns[bit]} AS VARCHAR) = $ap{i})");
+            }
+
+            filters.Append(CultureInfo.InvariantCulture,
+                $" OR resource_id IN (SELECT resource_id FROM resources WHERE tenant_id = $tenant AND {Item("attr_keys", "attr_values", i)}))");
+        }
     }
 
     /// <inheritdoc />
@@ -264,6 +299,12 @@ public sealed partial class DuckDbTelemetryStore
         {
             filters.Append(" AND l.trace_id = $trace::UHUGEINT");
             parameters.Add(("trace", TraceParameter(traceId)));
+        }
+
+        if (query.SpanId is { } spanId)
+        {
+            filters.Append(" AND l.span_id = $span");
+            parameters.Add(("span", spanId.Value));
         }
 
         return ReadAsync<IReadOnlyList<LogRecord>>(connection =>

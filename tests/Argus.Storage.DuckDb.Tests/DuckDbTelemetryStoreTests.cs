@@ -295,6 +295,45 @@ public sealed class DuckDbTelemetryStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Trace_search_by_attributes_and_max_duration_matches_one_span_with_every_pair()
+    {
+        await using var store = Open();
+        var (gold, silver, promoted, resource) = (new TraceId(31), new TraceId(32), new TraceId(33), new TraceId(34));
+        TelemetryAttribute A(string key, string value) => new(key, value);
+        await store.WriteAsync([TelemetryBatch.OfSpans(
+        [
+            Span("a", gold, 1, "web", "GET /", 0, 100) with { Attributes = [A("customer.tier", "gold"), A("region", "eu"), A("odd\u001Fkey", "v\u001Bw")] },
+            Span("a", gold, 2, "db", "SELECT", 10, 50, SpanKind.Client, parent: 1) with { Attributes = [A("region", "us")] },
+            Span("a", silver, 3, "web", "GET /", 200, 20) with { Attributes = [A("customer.tier", "silver"), A("region", "eu"), A("empty", "")] },
+            // server.address is promoted to a column (and dropped from the attribute strings) when written.
+            Span("a", promoted, 4, "web", "GET /", 300, 30, SpanKind.Client) with { ServerAddress = "db.internal", Attributes = [A("server.address", "db.internal")] },
+            // Only the column, no attribute: a search for the key must not find it.
+            Span("a", promoted, 5, "web", "GET /", 310, 5, SpanKind.Client) with { ServerAddress = "cache.internal" },
+            Span("a", resource, 6, "batch", "run", 400, 70) with { ResourceAttributes = [A("service.name", "batch"), A("service.version", "2.1")] },
+        ])], default);
+
+        async Task<TraceId[]> Find(params TelemetryAttribute[] attributes) =>
+            [.. (await store.SearchTracesAsync("a", new TraceQuery(All, Attributes: attributes), default)).Select(t => t.TraceId)];
+
+        Assert.Equal([gold], await Find(A("customer.tier", "gold")));
+        Assert.Equal([silver, gold], await Find(A("region", "eu")));
+        Assert.Equal([gold], await Find(A("region", "eu"), A("customer.tier", "gold")));
+        // Both pairs must be on one span: the gold root is in eu, its child in us.
+        Assert.Empty(await Find(A("region", "us"), A("customer.tier", "gold")));
+        Assert.Empty(await Find(A("customer.tier", "GOLD")));
+        Assert.Empty(await Find(A("customer", "gold")));
+        Assert.Equal([gold], await Find(A("odd\u001Fkey", "v\u001Bw")));
+        Assert.Equal([silver], await Find(A("empty", "")));
+        Assert.Equal([promoted], await Find(A("server.address", "db.internal")));
+        Assert.Empty(await Find(A("server.address", "cache.internal")));
+        Assert.Equal([resource], await Find(A("service.version", "2.1")));
+        Assert.Empty(await Find(A("service.version", "2.1"), A("region", "eu")));
+
+        Assert.Equal([promoted, silver], (await store.SearchTracesAsync("a", new TraceQuery(All, MinDurationMs: 20, MaxDurationMs: 30), default)).Select(t => t.TraceId));
+        Assert.Equal([silver], (await store.SearchTracesAsync("a", new TraceQuery(All, MaxDurationMs: 25, Attributes: [A("region", "eu")]), default)).Select(t => t.TraceId));
+    }
+
+    [Fact]
     public async Task Log_search_and_level_counts()
     {
         await using var store = Open();
@@ -315,6 +354,17 @@ public sealed class DuckDbTelemetryStoreTests : IDisposable
         Assert.Equal(["fatal", "request failed again", "request failed"], (await store.SearchLogsAsync("a", new LogQuery(All, MinSeverity: 17), default)).Select(l => l.Body));
         Assert.Equal(["other service"], (await store.SearchLogsAsync("a", new LogQuery(All, Service: "worker"), default)).Select(l => l.Body));
         Assert.Equal(2, (await store.SearchLogsAsync("a", new LogQuery(All, Limit: 2), default)).Count);
+
+        // A span's logs: its trace and its span id (the same span id in another trace is another span).
+        var (trace, other) = (new TraceId(41), new TraceId(42));
+        await store.WriteAsync([TelemetryBatch.OfLogs(
+        [
+            Log(1, 9, "in span 7", "spans") with { TraceId = trace, SpanId = new SpanId(7) },
+            Log(2, 9, "in span 8", "spans") with { TraceId = trace, SpanId = new SpanId(8) },
+            Log(3, 9, "span 7 of another trace", "spans") with { TraceId = other, SpanId = new SpanId(7) },
+        ])], default);
+        Assert.Equal(["in span 7"], (await store.SearchLogsAsync("a", new LogQuery(All, TraceId: trace, SpanId: new SpanId(7)), default)).Select(l => l.Body));
+        Assert.Equal(2, (await store.SearchLogsAsync("a", new LogQuery(All, SpanId: new SpanId(7)), default)).Count);
 
         var range = new TimeRange(TimeRange.FromUnixNanoToTime(T0), TimeRange.FromUnixNanoToTime(T0 + 120_000_000_000));
         var counts = await store.GetLogLevelCountsAsync("a", new LogLevelQuery(range, TimeSpan.FromMinutes(1), "api"), default);

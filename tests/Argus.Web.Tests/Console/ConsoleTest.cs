@@ -57,6 +57,6 @@ public abstract class ConsoleTest(ConsoleFixture fixture) : IAsyncLifetime
     private protected async Task WaitForCircuitAsync() => await Page.WaitForFunctionAsync(
         "() => window.argusCircuitStarted === true && document.querySelector('#console-interactive')?.dataset.interactive === 'true'");
 
-    private protected async Task ShotAsync(string name) =>
-        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ConsoleFixture.ScreenshotFolder, name + ".png"), FullPage = false });
+    private protected async Task ShotAsync(string name, bool fullPage = false) =>
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ConsoleFixture.ScreenshotFolder, name + ".png"), FullPage = fullPage });
 }
