@@ -31,5 +31,19 @@ public readonly record struct TimeRange
     /// <summary>Converts Unix nanoseconds to a point in time (100 ns precision).</summary>
     public static DateTimeOffset FromUnixNanoToTime(long unixNano) => DateTimeOffset.UnixEpoch.AddTicks(unixNano / 100);
 
+    /// <summary>
+    /// The starts of the steps of <paramref name="step"/> that cover the range, oldest first: whole multiples of the
+    /// step since the Unix epoch, as the stores bucket by, so the first starts at or before <see cref="From"/>.
+    /// </summary>
+    public IEnumerable<DateTimeOffset> StepStarts(TimeSpan step)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(step, TimeSpan.Zero);
+        var epoch = DateTimeOffset.UnixEpoch.UtcTicks;
+        for (var t = epoch + ((From.UtcTicks - epoch) / step.Ticks * step.Ticks); t < To.UtcTicks; t += step.Ticks)
+        {
+            yield return new DateTimeOffset(t, TimeSpan.Zero);
+        }
+    }
+
     public override string ToString() => $"[{From:O}, {To:O})";
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using Argus.Server.Configuration;
+using Argus.Web.Authentication;
 using Microsoft.Extensions.Options;
 
 namespace Argus.Server;
@@ -20,7 +21,9 @@ internal static class ArgusBanner
         text.AppendLine();
         text.AppendLine("Argus is running.");
         text.AppendLine($"  API and console : {api}");
-        text.AppendLine($"  Web console     : {api}   (sign in with a read or admin API key)");
+        text.AppendLine(startup.SignInLink is { } link
+            ? $"  Web console     : {api}{link}   (signs you in once, within {ConsoleSignInLinks.Lifetime.TotalHours:0} hour; then use an API key)"
+            : $"  Web console     : {api}   (sign in with a read or admin API key)");
         text.AppendLine($"  OTLP gRPC       : {grpc}");
         text.AppendLine($"  OTLP HTTP       : {http}");
         text.AppendLine($"  Data folder     : {Path.GetFullPath(options.DataPath)}");

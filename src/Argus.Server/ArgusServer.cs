@@ -76,6 +76,11 @@ public static class ArgusServer
             .Bind(builder.Configuration.GetSection(ArgusOptions.SectionName))
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ArgusOptions>, ValidateArgusOptions>();
+        builder.Services.AddSingleton<Argus.Core.Links.IConsoleLinks, ServerConsoleLinks>();
+
+        // Chart links in change reports are absolute on Argus:PublicUrl unless Argus:ChangeTracking:PublicUrl says otherwise.
+        builder.Services.AddOptions<Argus.Operations.ChangeTracking.ChangeTrackingOptions>()
+            .PostConfigure<IOptions<ArgusOptions>>((tracking, argus) => tracking.PublicUrl ??= argus.Value.PublicUrl);
 
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
@@ -166,7 +171,16 @@ public static class ArgusServer
         var demoKey = options.Demo && bootstrap.NewAdminKey is null
             ? await tenants.ReplaceNamedKeyAsync("demo-console", ApiKeys.RoleRead, cancellationToken)
             : null;
-        return new StartupInfo(bootstrap.NewAdminKey, bootstrap.KeyWasGenerated, demoKey);
+        // The banner's one-time console link signs in as the key it shows (the generated admin key, or the demo's read key).
+        var shown = bootstrap.KeyWasGenerated ? bootstrap.NewAdminKey : demoKey;
+        string? signInLink = null;
+        if (shown is not null
+            && (await app.Services.GetRequiredService<IConsoleKeyCheck>().CheckAsync(shown, cancellationToken)).Claims is { } claims)
+        {
+            signInLink = ConsoleExtensions.SignInLink(app.Services.GetRequiredService<ConsoleSignInLinks>().Issue(claims));
+        }
+
+        return new StartupInfo(bootstrap.NewAdminKey, bootstrap.KeyWasGenerated, demoKey, signInLink);
     }
 
     /// <summary>The URL of a listener after start-up: <c>Api</c>, <c>OtlpGrpc</c> or <c>OtlpHttp</c>.</summary>
@@ -188,6 +202,7 @@ public static class ArgusServer
     {
         builder.Services.AddArgusConsole();
         builder.Services.AddSingleton<IConsoleKeyCheck, ConsoleKeyCheck>();
+        builder.Services.AddSingleton<IConsoleEndpoints, ConsoleEndpoints>();
 
         // The session cookie and the anti-forgery tokens are protected by the same Data Protection key ring as the stored
         // secrets (AddArgusSecretProtection: {DataPath}/keys, application name "argus"), so sessions survive a restart.
@@ -241,4 +256,5 @@ public static class ArgusServer
 }
 
 /// <summary>What start-up wants to tell the operator once.</summary>
-public sealed record StartupInfo(string? NewAdminKey, bool KeyWasGenerated, string? DemoReadKey = null);
+/// <param name="SignInLink">The one-time console sign-in link (relative to the API's URL) for the key the banner shows, if it shows one.</param>
+public sealed record StartupInfo(string? NewAdminKey, bool KeyWasGenerated, string? DemoReadKey = null, string? SignInLink = null);

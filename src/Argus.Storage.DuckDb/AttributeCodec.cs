@@ -182,6 +182,29 @@ internal static class AttributeCodec
         DbSystemKey, DbStatementKey, DbOperationKey, DbNameKey, ServerAddressKey, ServerPortKey, HttpMethodKey, HttpRouteKey, HttpStatusKey, UrlKey,
     ];
 
+    /// <summary>The span column of each promoted key, in <see cref="PromotedKeys"/> order (for filters on an attribute).</summary>
+    internal static readonly string[] PromotedColumns =
+    [
+        "db_system", "db_statement", "db_operation", "db_name", "server_address", "server_port", "http_method", "http_route", "http_status_code", "url",
+    ];
+
+    /// <summary>
+    /// How <paramref name="text"/> appears as one item of an encoded key or value string (escaped), so that a query can
+    /// compare it with the items of the stored string split at the separator. An empty first item is stored as ESC '2';
+    /// <paramref name="emptyFirst"/> is that form (else the same as the result).
+    /// </summary>
+    public static string EncodeItem(string text, out string emptyFirst)
+    {
+        var builder = new StringBuilder(text.Length);
+        Append(builder, text);
+        var item = text.Length == 0 ? "" : builder.ToString();
+        emptyFirst = builder.ToString();
+        return item;
+    }
+
+    /// <summary>The separator of encoded items, for SQL that splits the stored strings.</summary>
+    public static int SeparatorCode => Separator;
+
     /// <summary>Re-adds the promoted attributes that <see cref="EncodeSpanAttributes"/> dropped, from their columns.</summary>
     public static void AddPromoted(SpanRecord span, ushort dropped, List<TelemetryAttribute> attributes)
     {

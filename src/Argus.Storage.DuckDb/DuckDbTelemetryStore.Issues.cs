@@ -60,21 +60,75 @@ public sealed partial class DuckDbTelemetryStore : IIssueCountReader
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<IssueCountPoint>> GetIssueSeriesAsync(string tenantId, ulong issueId, TimeRange range, TimeSpan step, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<IssueCountPoint>> GetIssueSeriesAsync(string tenantId, ulong issueId, TimeRange range, TimeSpan step, CancellationToken cancellationToken) =>
+        (await GetIssueSeriesAsync(tenantId, [issueId], range, step, cancellationToken)).GetValueOrDefault(issueId) ?? [];
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<ulong, IReadOnlyList<IssueCountPoint>>> GetIssueSeriesAsync(
+        string tenantId, IReadOnlyCollection<ulong> issueIds, TimeRange range, TimeSpan step, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(issueIds);
+        if (issueIds.Count == 0)
+        {
+            return new Dictionary<ulong, IReadOnlyList<IssueCountPoint>>();
+        }
+
         var stepNanos = StepNanos(step);
-        return ReadAsync<IReadOnlyList<IssueCountPoint>>(connection =>
+        // The ids travel as one parameter, a comma-separated list unnested in SQL.
+        var ids = string.Join(',', issueIds.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var rows = await ReadAsync<IReadOnlyList<(ulong Issue, IssueCountPoint Point)>>(connection =>
         {
             using var command = Command(connection, """
-                SELECT (t // $step) * $step AS bucket, count(*)
-                FROM (SELECT time_ns AS t FROM logs WHERE tenant_id = $tenant AND issue_id = $issue AND time_ns >= $from AND time_ns < $to
+                WITH wanted AS (SELECT unnest(string_split($ids, ',')::UBIGINT[]) AS id)
+                SELECT issue_id, (t // $step) * $step AS bucket, count(*)
+                FROM (SELECT issue_id, time_ns AS t FROM logs
+                      WHERE tenant_id = $tenant AND issue_id IN (SELECT id FROM wanted) AND time_ns >= $from AND time_ns < $to
                       UNION ALL
-                      SELECT start_ns FROM spans WHERE tenant_id = $tenant AND issue_id = $issue AND start_ns >= $from AND start_ns < $to)
-                GROUP BY bucket
-                ORDER BY bucket
+                      SELECT issue_id, start_ns FROM spans
+                      WHERE tenant_id = $tenant AND issue_id IN (SELECT id FROM wanted) AND start_ns >= $from AND start_ns < $to)
+                GROUP BY issue_id, bucket
+                ORDER BY issue_id, bucket
                 """,
-                Parameters(("tenant", tenantId), ("issue", issueId), ("from", range.FromUnixNano), ("to", range.ToUnixNano()), ("step", stepNanos)));
-            return Query(command, r => new IssueCountPoint(TimeRange.FromUnixNanoToTime(r.GetInt64(0)), r.GetInt64(1)), cancellationToken);
+                Parameters(("tenant", tenantId), ("ids", ids), ("from", range.FromUnixNano), ("to", range.ToUnixNano()), ("step", stepNanos)));
+            return Query(command, r => (r.GetFieldValue<ulong>(0), new IssueCountPoint(TimeRange.FromUnixNanoToTime(r.GetInt64(1)), r.GetInt64(2))), cancellationToken);
         }, cancellationToken);
+        return rows.GroupBy(r => r.Issue).ToDictionary(g => g.Key, g => (IReadOnlyList<IssueCountPoint>)[.. g.Select(r => r.Point)]);
+    }
+
+    /// <summary>
+    /// The issue's records (logs and spans) in the range, counted per service and resource in SQL, then grouped by the
+    /// resources' <c>service.version</c>, decoded here (<see cref="AttributeCodec"/>): a process has one resource, so
+    /// there are few of them to decode.
+    /// </summary>
+    public async Task<IReadOnlyList<IssueVersionCount>> GetIssueVersionsAsync(string tenantId, ulong issueId, TimeRange range, CancellationToken cancellationToken)
+    {
+        var rows = await ReadAsync(connection =>
+        {
+            using var command = Command(connection, """
+                WITH occurrences AS (
+                    SELECT service, resource_id, count(*) AS n, min(t) AS first, max(t) AS last
+                    FROM (SELECT service, resource_id, time_ns AS t FROM logs
+                          WHERE tenant_id = $tenant AND issue_id = $issue AND time_ns >= $from AND time_ns < $to
+                          UNION ALL
+                          SELECT service, resource_id, start_ns FROM spans
+                          WHERE tenant_id = $tenant AND issue_id = $issue AND start_ns >= $from AND start_ns < $to)
+                    GROUP BY service, resource_id)
+                SELECT o.service, r.attr_keys, r.attr_values, o.n, o.first, o.last
+                FROM occurrences o
+                LEFT JOIN resources r ON r.tenant_id = $tenant AND r.resource_id = o.resource_id
+                """,
+                Parameters(("tenant", tenantId), ("issue", issueId), ("from", range.FromUnixNano), ("to", range.ToUnixNano())));
+            return Query(command, r => new IssueVersionCount(
+                r.GetString(0),
+                AttributeCodec.Decode(NullableString(r, 1), NullableString(r, 2))
+                    .Where(a => a.Key == "service.version").Select(a => (string?)a.Value).FirstOrDefault(),
+                r.GetInt64(3),
+                TimeRange.FromUnixNanoToTime(r.GetInt64(4)),
+                TimeRange.FromUnixNanoToTime(r.GetInt64(5))), cancellationToken);
+        }, cancellationToken);
+        return [.. rows
+            .GroupBy(v => (v.Service, v.Version))
+            .Select(g => new IssueVersionCount(g.Key.Service, g.Key.Version, g.Sum(v => v.Count), g.Min(v => v.FirstSeen), g.Max(v => v.LastSeen)))
+            .OrderByDescending(v => v.Count).ThenBy(v => v.Service, StringComparer.Ordinal).ThenBy(v => v.Version, StringComparer.Ordinal)];
     }
 }

@@ -14,6 +14,9 @@ public sealed partial class DuckDbTelemetryStore
 {
     private const string ErrorPredicate = "(status = 2 OR exception_type IS NOT NULL)";
 
+    /// <summary>Example traces kept per SQL fingerprint, and the slowest statements read to find them.</summary>
+    private const int SqlExampleCount = 3, ExampleCandidates = 10;
+
     /// <inheritdoc />
     public Task<IReadOnlyList<ServiceSummary>> GetServicesAsync(string tenantId, TimeRange range, CancellationToken cancellationToken) =>
         ReadAsync<IReadOnlyList<ServiceSummary>>(connection =>
@@ -116,11 +119,19 @@ public sealed partial class DuckDbTelemetryStore
             parameters.Add(("minDuration", (long)(minMs * 1e6)));
         }
 
+        if (query.MaxDurationMs is { } maxMs)
+        {
+            filters.Append(" AND duration_ns <= $maxDuration");
+            parameters.Add(("maxDuration", (long)(maxMs * 1e6)));
+        }
+
         if (query.Status is { } status)
         {
             filters.Append(" AND status = $status");
             parameters.Add(("status", (int)status));
         }
+
+        AppendAttributeFilters(filters, parameters, query.Attributes ?? []);
 
         return ReadAsync<IReadOnlyList<TraceSummary>>(connection =>
         {
@@ -148,6 +159,33 @@ public sealed partial class DuckDbTelemetryStore
         }, cancellationToken);
     }
 
+    // Each key=value pair matches a span when the span's own attributes have it, or the promoted column that replaced
+    // the attribute holds it (the mask bit says the attribute was there), or the span's resource has it. The stored
+    // strings are split at the separator; the key's position among the keys picks the value to compare.
+    private static void AppendAttributeFilters(StringBuilder filters, List<(string, object?)> parameters, IReadOnlyList<TelemetryAttribute> attributes)
+    {
+        var separator = AttributeCodec.SeparatorCode.ToString(CultureInfo.InvariantCulture);
+        string Item(string keys, string values, int i) =>
+            $"string_split({values}, chr({separator}))[list_position(string_split({keys}, chr({separator})), $ak{i})] IN ($av{i}, $avf{i})";
+        for (var i = 0; i < attributes.Count; i++)
+        {
+            var (key, value) = (attributes[i].Key, attributes[i].Value);
+            parameters.Add(($"ak{i}", AttributeCodec.EncodeItem(key, out _)));
+            parameters.Add(($"av{i}", AttributeCodec.EncodeItem(value, out var emptyFirst)));
+            parameters.Add(($"avf{i}", emptyFirst));
+            filters.Append(CultureInfo.InvariantCulture, $" AND ({Item("attr_keys", "attr_values", i)}");
+            var bit = Array.IndexOf(AttributeCodec.PromotedKeys, key);
+            if (bit >= 0)
+            {
+                parameters.Add(($"ap{i}", value));
+                filters.Append(CultureInfo.InvariantCulture, $" OR ((promoted_keys & {1 << bit}) <> 0 AND CAST({AttributeCodec.PromotedColumns[bit]} AS VARCHAR) = $ap{i})");
+            }
+
+            filters.Append(CultureInfo.InvariantCulture,
+                $" OR resource_id IN (SELECT resource_id FROM resources WHERE tenant_id = $tenant AND {Item("attr_keys", "attr_values", i)}))");
+        }
+    }
+
     /// <inheritdoc />
     public Task<IReadOnlyList<SqlStatementStats>> GetSqlStatementsAsync(string tenantId, SqlQuery query, CancellationToken cancellationToken)
     {
@@ -166,7 +204,9 @@ public sealed partial class DuckDbTelemetryStore
             using var command = Command(connection, $"""
                 SELECT db_fingerprint, any_value(db_system), any_value(db_name),
                        count(*) AS n, sum(duration_ns)::DOUBLE AS total_ns, avg(duration_ns) AS avg_ns, max(duration_ns) AS max_ns,
-                       count(*) FILTER (WHERE {ErrorPredicate})
+                       count(*) FILTER (WHERE {ErrorPredicate}),
+                       max_by(trace_id, duration_ns, {ExampleCandidates}) FILTER (WHERE trace_id <> 0),
+                       max(duration_ns, {ExampleCandidates}) FILTER (WHERE trace_id <> 0)
                 FROM spans
                 WHERE tenant_id = $tenant AND db_fingerprint <> 0 AND start_ns >= $from AND start_ns < $to
                 {(query.Service is null ? "" : "AND service = $service")}
@@ -178,7 +218,10 @@ public sealed partial class DuckDbTelemetryStore
                     ("limit", Math.Clamp(query.Limit, 1, 10_000)), query.Service is null ? default : ("service", query.Service)));
             var groups = Query(command, r => new SqlStatementStats(
                 r.GetFieldValue<ulong>(0), "", NullableString(r, 1), NullableString(r, 2),
-                r.GetInt64(3), r.GetDouble(4) / 1e6, r.GetDouble(5) / 1e6, r.GetInt64(6) / 1e6, r.GetInt64(7)), cancellationToken);
+                r.GetInt64(3), r.GetDouble(4) / 1e6, r.GetDouble(5) / 1e6, r.GetInt64(6) / 1e6, r.GetInt64(7))
+            {
+                Examples = r.IsDBNull(8) ? [] : SqlExamples(r.GetFieldValue<List<BigInteger>>(8), r.GetFieldValue<List<long>>(9)),
+            }, cancellationToken);
 
             using var sample = Command(connection, $"""
                 SELECT db_statement FROM spans
@@ -196,6 +239,26 @@ public sealed partial class DuckDbTelemetryStore
 
             return groups;
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// The slowest statements' traces of a group, slowest first, one entry a trace. <c>max_by(…, n)</c> and
+    /// <c>max(…, n)</c> both order by duration, so their lists pair up; a few more candidates than are kept are read,
+    /// since one trace often runs the same statement many times (an N+1 loop).
+    /// </summary>
+    private static List<SqlExampleTrace> SqlExamples(List<BigInteger> traces, List<long> durations)
+    {
+        var examples = new List<SqlExampleTrace>(SqlExampleCount);
+        for (var i = 0; i < traces.Count && i < durations.Count && examples.Count < SqlExampleCount; i++)
+        {
+            var trace = new TraceId((UInt128)traces[i]);
+            if (!trace.IsEmpty && !examples.Exists(e => e.TraceId == trace))
+            {
+                examples.Add(new SqlExampleTrace(trace, durations[i] / 1e6));
+            }
+        }
+
+        return examples;
     }
 
     /// <summary>Log records matching every filter, newest first. The text filter is a case-insensitive substring of the body.</summary>
@@ -236,6 +299,12 @@ public sealed partial class DuckDbTelemetryStore
         {
             filters.Append(" AND l.trace_id = $trace::UHUGEINT");
             parameters.Add(("trace", TraceParameter(traceId)));
+        }
+
+        if (query.SpanId is { } spanId)
+        {
+            filters.Append(" AND l.span_id = $span");
+            parameters.Add(("span", spanId.Value));
         }
 
         return ReadAsync<IReadOnlyList<LogRecord>>(connection =>

@@ -22,6 +22,12 @@ public static class ConsoleExtensions
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
         services.AddFluentUIComponents();
+        services.AddSingleton<ConsoleSignInLinks>();
+        services.AddOptions<ConsoleOptions>()
+            .BindConfiguration(ConsoleOptions.SectionName)
+            .Validate(o => o.SessionRecheckInterval >= TimeSpan.FromSeconds(1), "Argus:Console:SessionRecheckInterval must be at least 1 second.")
+            .ValidateOnStart();
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, ConsoleSessionRecheck>();
         ConsoleAuthentication.Add(services);
         return services;
     }
@@ -41,7 +47,26 @@ public static class ConsoleExtensions
             .RequireAuthorization(ConsoleAuthentication.PolicyName);
         console.MapPost(ConsoleAuthentication.SignOutPath, SignOutAsync)
             .RequireAuthorization(ConsoleAuthentication.PolicyName);
+        console.MapGet(ConsoleAuthentication.SignInLinkPath, SignInWithLinkAsync)
+            .AllowAnonymous();
         return console;
+    }
+
+    /// <summary>The address of a one-time sign-in link for <paramref name="code"/> (see <see cref="ConsoleSignInLinks"/>), relative to the console.</summary>
+    public static string SignInLink(string code) => ConsoleAuthentication.SignInLinkPath.TrimStart('/') + "?code=" + Uri.EscapeDataString(code);
+
+    // A link from the banner: a used, expired or unknown code goes to the sign-in page, which says so.
+    private static async Task<IResult> SignInWithLinkAsync(HttpContext context, ConsoleSignInLinks links, string? code)
+    {
+        context.Response.Headers.CacheControl = "no-store";
+        context.Response.Headers["Referrer-Policy"] = "no-referrer";
+        if (links.Redeem(code) is not { } claims)
+        {
+            return TypedResults.LocalRedirect(ConsoleAuthentication.SignInPath + "?link=used");
+        }
+
+        await ConsoleAuthentication.SignInAsync(context, claims);
+        return TypedResults.LocalRedirect("/");
     }
 
     // A form post: binding a form field is what makes the minimal API refuse a request without a valid anti-forgery

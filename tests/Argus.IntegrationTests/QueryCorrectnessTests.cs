@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Argus.IntegrationTests.Infrastructure;
 
 namespace Argus.IntegrationTests;
@@ -107,6 +108,52 @@ public sealed class QueryCorrectnessTests
         var expectedSlow = durations["POST /orders"].Count(d => d >= 800);
         Assert.Equal(expectedSlow, slow.GetProperty("traces").GetArrayLength());
         Assert.All(slow.GetProperty("traces").EnumerateArray(), t => Assert.True(t.GetProperty("durationMs").GetDouble() >= 800));
+    }
+
+    [Fact]
+    public async Task Trace_search_by_attributes_and_a_duration_band_over_http()
+    {
+        await using var server = await ArgusTestServer.StartAsync();
+        var start = DateTimeOffset.UtcNow.AddMinutes(-10);
+        var tiers = new[] { "gold", "silver", "bronze" };
+        var expected = tiers.ToDictionary(t => t, _ => new List<string>());
+        var spans = new List<string>();
+        for (var i = 0; i < 30; i++)
+        {
+            var trace = OtlpJson.NewTraceId();
+            var root = OtlpJson.NewSpanId();
+            var tier = tiers[i % 3];
+            expected[tier].Add(trace);
+            spans.Add(OtlpJson.Span(trace, root, null, "GET /cart", 2, start.AddSeconds(i), 10 + (i * 10), attributes: [("customer.tier", tier), ("http.route", "/cart")]));
+            // The child has the other pair: a search for both on one span finds nothing.
+            spans.Add(OtlpJson.Span(trace, OtlpJson.NewSpanId(), root, "SELECT", 3, start.AddSeconds(i), 1, attributes: [("cache.hit", i % 2 == 0 ? "true" : "false")]));
+        }
+
+        using (var r = await server.PostOtlpJsonAsync("traces", OtlpJson.Traces("cart-api", spans, instance: "cart-1")))
+        {
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        }
+
+        var range = $"from={start.AddMinutes(-1).ToUnixTimeMilliseconds()}&to={start.AddMinutes(2).ToUnixTimeMilliseconds()}&limit=1000";
+        string[] Ids(JsonElement body) => [.. body.GetProperty("traces").EnumerateArray().Select(t => t.GetProperty("traceId").GetString()!).Order()];
+        var gold = await ArgusTestServer.EventuallyAsync(
+            () => server.GetJsonAsync($"api/traces?attr=customer.tier%3Dgold&{range}"), b => b.GetProperty("traces").GetArrayLength() == 10, "the gold traces");
+        Assert.Equal(expected["gold"].Order(), Ids(gold));
+
+        // Two pairs on one span; a resource attribute; the durations are the matching span's (10 + 10 i ms at the root).
+        Assert.Equal(expected["silver"].Order(), Ids(await server.GetJsonAsync($"api/traces?attr=customer.tier%3Dsilver&attr=http.route%3D/cart&{range}")));
+        Assert.Empty(Ids(await server.GetJsonAsync($"api/traces?attr=customer.tier%3Dsilver&attr=cache.hit%3Dtrue&{range}")));
+        Assert.Equal(30, Ids(await server.GetJsonAsync($"api/traces?attr=service.instance.id%3Dcart-1&{range}")).Length);
+        var band = await server.GetJsonAsync($"api/traces?attr=customer.tier%3Dbronze&minDurationMs=100&maxDurationMs=200&{range}");
+        Assert.All(band.GetProperty("traces").EnumerateArray(), t => Assert.InRange(t.GetProperty("durationMs").GetDouble(), 100, 200));
+        Assert.Equal([120.0, 150, 180], band.GetProperty("traces").EnumerateArray().Select(t => t.GetProperty("durationMs").GetDouble()).Order());
+
+        using var client = server.ApiClient();
+        using var bad = await client.GetAsync($"api/traces?attr=novalue&attr=%3Dx&minDurationMs=5&maxDurationMs=4&{range}");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var errors = JsonDocument.Parse(await bad.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");
+        Assert.Equal(2, errors.GetProperty("attr").GetArrayLength());
+        Assert.True(errors.TryGetProperty("maxDurationMs", out _));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Argus.Core;
+using Argus.Core.Issues;
 using Argus.Core.Telemetry;
 
 namespace Argus.Storage.DuckDb.Tests;
@@ -125,9 +126,70 @@ public sealed class DuckDbTelemetryStoreTests : IDisposable
         Assert.Equal([2UL, 1, 3], await Order(SqlOrder.Max));
 
         var first = (await store.GetSqlStatementsAsync("a", new SqlQuery(All, "api", SqlOrder.Count, Limit: 1), default)).Single();
-        Assert.Equal(new SqlStatementStats(3, "UPDATE c SET x = 1", "postgresql", "shop", 8, 40, 5, 5, 0), first);
+        Assert.Equal(new SqlStatementStats(3, "UPDATE c SET x = 1", "postgresql", "shop", 8, 40, 5, 5, 0), first with { Examples = [] });
         var b = (await store.GetSqlStatementsAsync("a", new SqlQuery(All), default)).Single(s => s.Fingerprint == 2);
         Assert.Equal(1, b.ErrorCount);
+    }
+
+    [Fact]
+    public async Task Sql_statements_carry_their_slowest_statements_traces_one_entry_a_trace()
+    {
+        await using var store = Open();
+        // An N+1 loop: trace 1 runs the statement twelve times (1..12 ms); traces 2 and 3 once each (7 ms, 30 ms);
+        // a span without a trace is never an example.
+        var spans = Enumerable.Range(1, 12)
+            .Select(i => Span("a", new TraceId(1), (ulong)i, "api", "SELECT", i, i, SpanKind.Client, statement: "SELECT 1", fingerprint: 9))
+            .Append(Span("a", new TraceId(2), 100, "api", "SELECT", 1, 7, SpanKind.Client, statement: "SELECT 1", fingerprint: 9))
+            .Append(Span("a", new TraceId(3), 101, "api", "SELECT", 1, 30, SpanKind.Client, statement: "SELECT 1", fingerprint: 9))
+            .Append(Span("a", new TraceId(UInt128.Zero), 102, "api", "SELECT", 1, 99, SpanKind.Client, statement: "SELECT 1", fingerprint: 9))
+            .ToList();
+        await store.WriteAsync([TelemetryBatch.OfSpans(spans)], default);
+
+        var stats = Assert.Single(await store.GetSqlStatementsAsync("a", new SqlQuery(All), default));
+
+        Assert.Equal(15, stats.Count);
+        Assert.Equal([new SqlExampleTrace(new TraceId(3), 30), new SqlExampleTrace(new TraceId(1), 12)], stats.Examples.Take(2));
+        // The ten slowest statements with a trace are trace 3's 30 ms, trace 1's 12..6 ms and trace 2's 7 ms: the third example.
+        Assert.Equal(new SqlExampleTrace(new TraceId(2), 7), stats.Examples[2]);
+        Assert.Equal(3, stats.Examples.Count);
+        Assert.Empty(await store.GetSqlStatementsAsync("b", new SqlQuery(All), default));
+
+        // A group whose statements have no trace has no examples.
+        await store.WriteAsync([TelemetryBatch.OfSpans([Span("a", new TraceId(UInt128.Zero), 200, "api", "SELECT", 1, 5, SpanKind.Client, statement: "SELECT 2", fingerprint: 10)])], default);
+        Assert.Empty((await store.GetSqlStatementsAsync("a", new SqlQuery(All), default)).Single(g => g.Fingerprint == 10).Examples);
+    }
+
+    [Fact]
+    public async Task Issue_series_for_several_issues_in_one_read_and_an_issues_service_versions()
+    {
+        await using var store = Open();
+        LogRecord Log(ulong issue, long offsetMinutes, string version) => new()
+        {
+            TenantId = "a", ServiceName = "api", Body = "boom", SeverityNumber = 17, IssueId = issue,
+            TimeUnixNano = T0 + (offsetMinutes * 60_000_000_000),
+            ResourceAttributes = [new("service.name", "api"), new("service.version", version)],
+        };
+        await store.WriteAsync([TelemetryBatch.OfLogs([Log(7, 0, "1.0.0"), Log(7, 1, "1.0.0"), Log(7, 4, "1.1.0"), Log(8, 4, "1.1.0"), Log(9, 4, "1.1.0")])], default);
+        await store.WriteAsync([TelemetryBatch.OfSpans([Span("a", new TraceId(5), 1, "api", "GET /", 5 * 60_000, 1) with
+        {
+            IssueId = 7, ResourceAttributes = [new("service.name", "api"), new("service.version", "1.1.0")],
+        }])], default);
+
+        // Steps of 2 minutes from T0 (a whole multiple of 2 minutes): minutes 0 and 1 in the first, 4 and 5 in the third.
+        var step = TimeSpan.FromMinutes(2);
+        var series = await store.GetIssueSeriesAsync("a", [7UL, 8UL], All, step, default);
+        Assert.Equal([7UL, 8UL], series.Keys.Order());
+        Assert.Equal([(T0, 2L), (T0 + 240_000_000_000, 2L)], series[7].Select(p => (TimeRange.ToUnixNano(p.Time), p.Count)));
+        Assert.Equal([(T0 + 240_000_000_000, 1L)], series[8].Select(p => (TimeRange.ToUnixNano(p.Time), p.Count)));
+        Assert.Equal(series[7], await store.GetIssueSeriesAsync("a", 7, All, step, default));
+        Assert.Empty(await store.GetIssueSeriesAsync("b", [7UL], All, step, default));
+
+        var versions = await store.GetIssueVersionsAsync("a", 7, All, default);
+        Assert.Equal(
+            [new IssueVersionCount("api", "1.0.0", 2, TimeRange.FromUnixNanoToTime(T0), TimeRange.FromUnixNanoToTime(T0 + 60_000_000_000)),
+             new IssueVersionCount("api", "1.1.0", 2, TimeRange.FromUnixNanoToTime(T0 + 240_000_000_000), TimeRange.FromUnixNanoToTime(T0 + 300_000_000_000))],
+            versions.OrderBy(v => v.Version));
+        Assert.Empty(await store.GetIssueVersionsAsync("b", 7, All, default));
     }
 
     [Fact]
@@ -233,6 +295,45 @@ public sealed class DuckDbTelemetryStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Trace_search_by_attributes_and_max_duration_matches_one_span_with_every_pair()
+    {
+        await using var store = Open();
+        var (gold, silver, promoted, resource) = (new TraceId(31), new TraceId(32), new TraceId(33), new TraceId(34));
+        TelemetryAttribute A(string key, string value) => new(key, value);
+        await store.WriteAsync([TelemetryBatch.OfSpans(
+        [
+            Span("a", gold, 1, "web", "GET /", 0, 100) with { Attributes = [A("customer.tier", "gold"), A("region", "eu"), A("odd\u001Fkey", "v\u001Bw")] },
+            Span("a", gold, 2, "db", "SELECT", 10, 50, SpanKind.Client, parent: 1) with { Attributes = [A("region", "us")] },
+            Span("a", silver, 3, "web", "GET /", 200, 20) with { Attributes = [A("customer.tier", "silver"), A("region", "eu"), A("empty", "")] },
+            // server.address is promoted to a column (and dropped from the attribute strings) when written.
+            Span("a", promoted, 4, "web", "GET /", 300, 30, SpanKind.Client) with { ServerAddress = "db.internal", Attributes = [A("server.address", "db.internal")] },
+            // Only the column, no attribute: a search for the key must not find it.
+            Span("a", promoted, 5, "web", "GET /", 310, 5, SpanKind.Client) with { ServerAddress = "cache.internal" },
+            Span("a", resource, 6, "batch", "run", 400, 70) with { ResourceAttributes = [A("service.name", "batch"), A("service.version", "2.1")] },
+        ])], default);
+
+        async Task<TraceId[]> Find(params TelemetryAttribute[] attributes) =>
+            [.. (await store.SearchTracesAsync("a", new TraceQuery(All, Attributes: attributes), default)).Select(t => t.TraceId)];
+
+        Assert.Equal([gold], await Find(A("customer.tier", "gold")));
+        Assert.Equal([silver, gold], await Find(A("region", "eu")));
+        Assert.Equal([gold], await Find(A("region", "eu"), A("customer.tier", "gold")));
+        // Both pairs must be on one span: the gold root is in eu, its child in us.
+        Assert.Empty(await Find(A("region", "us"), A("customer.tier", "gold")));
+        Assert.Empty(await Find(A("customer.tier", "GOLD")));
+        Assert.Empty(await Find(A("customer", "gold")));
+        Assert.Equal([gold], await Find(A("odd\u001Fkey", "v\u001Bw")));
+        Assert.Equal([silver], await Find(A("empty", "")));
+        Assert.Equal([promoted], await Find(A("server.address", "db.internal")));
+        Assert.Empty(await Find(A("server.address", "cache.internal")));
+        Assert.Equal([resource], await Find(A("service.version", "2.1")));
+        Assert.Empty(await Find(A("service.version", "2.1"), A("region", "eu")));
+
+        Assert.Equal([promoted, silver], (await store.SearchTracesAsync("a", new TraceQuery(All, MinDurationMs: 20, MaxDurationMs: 30), default)).Select(t => t.TraceId));
+        Assert.Equal([silver], (await store.SearchTracesAsync("a", new TraceQuery(All, MaxDurationMs: 25, Attributes: [A("region", "eu")]), default)).Select(t => t.TraceId));
+    }
+
+    [Fact]
     public async Task Log_search_and_level_counts()
     {
         await using var store = Open();
@@ -253,6 +354,17 @@ public sealed class DuckDbTelemetryStoreTests : IDisposable
         Assert.Equal(["fatal", "request failed again", "request failed"], (await store.SearchLogsAsync("a", new LogQuery(All, MinSeverity: 17), default)).Select(l => l.Body));
         Assert.Equal(["other service"], (await store.SearchLogsAsync("a", new LogQuery(All, Service: "worker"), default)).Select(l => l.Body));
         Assert.Equal(2, (await store.SearchLogsAsync("a", new LogQuery(All, Limit: 2), default)).Count);
+
+        // A span's logs: its trace and its span id (the same span id in another trace is another span).
+        var (trace, other) = (new TraceId(41), new TraceId(42));
+        await store.WriteAsync([TelemetryBatch.OfLogs(
+        [
+            Log(1, 9, "in span 7", "spans") with { TraceId = trace, SpanId = new SpanId(7) },
+            Log(2, 9, "in span 8", "spans") with { TraceId = trace, SpanId = new SpanId(8) },
+            Log(3, 9, "span 7 of another trace", "spans") with { TraceId = other, SpanId = new SpanId(7) },
+        ])], default);
+        Assert.Equal(["in span 7"], (await store.SearchLogsAsync("a", new LogQuery(All, TraceId: trace, SpanId: new SpanId(7)), default)).Select(l => l.Body));
+        Assert.Equal(2, (await store.SearchLogsAsync("a", new LogQuery(All, SpanId: new SpanId(7)), default)).Count);
 
         var range = new TimeRange(TimeRange.FromUnixNanoToTime(T0), TimeRange.FromUnixNanoToTime(T0 + 120_000_000_000));
         var counts = await store.GetLogLevelCountsAsync("a", new LogLevelQuery(range, TimeSpan.FromMinutes(1), "api"), default);

@@ -37,7 +37,14 @@ public sealed partial class ConsoleFixture : IAsyncLifetime
                 $"The console's end-to-end tests need Debian's Chromium at {ChromiumPath}: apt-get install -y chromium (./test.sh installs it).");
         }
 
-        Server = await ArgusTestServer.StartAsync();
+        // Alert rules and deployment checks are evaluated often, so a rule fires and a check runs while a test waits;
+        // live pages recheck their key every second (a minute by default), so a revocation shows at once.
+        Server = await ArgusTestServer.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["Argus:Alerting:TickInterval"] = "00:00:00.250",
+            ["Argus:ChangeTracking:TickInterval"] = "00:00:01",
+            ["Argus:Console:SessionRecheckInterval"] = "00:00:01",
+        });
         ReadKey = await CreateReadKeyAsync();
         await SendShopTelemetryAsync();
         await SendOrderTrafficAsync();

@@ -26,6 +26,9 @@ public sealed record IssueCounts(
     DateTimeOffset FirstInWindow,
     DateTimeOffset LastInWindow);
 
+/// <summary>The occurrences of an issue in one service version (its records' resource <c>service.version</c>; null when they have none).</summary>
+public sealed record IssueVersionCount(string Service, string? Version, long Count, DateTimeOffset FirstSeen, DateTimeOffset LastSeen);
+
 /// <summary>One step of an issue's occurrences.</summary>
 public sealed record IssueCountPoint(DateTimeOffset Time, long Count);
 
@@ -37,4 +40,11 @@ public interface IIssueCountReader
 
     /// <summary>One issue's occurrences per step.</summary>
     Task<IReadOnlyList<IssueCountPoint>> GetIssueSeriesAsync(string tenantId, ulong issueId, TimeRange range, TimeSpan step, CancellationToken cancellationToken);
+
+    /// <summary>Several issues' occurrences per step in one read (steps without occurrences are left out), by issue id.</summary>
+    Task<IReadOnlyDictionary<ulong, IReadOnlyList<IssueCountPoint>>> GetIssueSeriesAsync(
+        string tenantId, IReadOnlyCollection<ulong> issueIds, TimeRange range, TimeSpan step, CancellationToken cancellationToken);
+
+    /// <summary>The <c>service.version</c> values of the records of one issue in <paramref name="range"/>, most occurrences first.</summary>
+    Task<IReadOnlyList<IssueVersionCount>> GetIssueVersionsAsync(string tenantId, ulong issueId, TimeRange range, CancellationToken cancellationToken);
 }

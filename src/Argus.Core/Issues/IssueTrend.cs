@@ -34,7 +34,44 @@ public sealed record IssueTrend(bool New, bool Regressed, bool Spiking, double E
         var expected = counts.BaselineCount * scale;
         var isNew = firstSeen >= since;
         var regressed = !isNew && counts.BaselineCount == 0 && counts.Count > 0 && firstSeen < baseline.From;
-        var spiking = counts.Count >= SpikeMinimum && counts.Count >= 2 * expected && (counts.Count - expected) / Math.Sqrt(expected + 1) >= 3;
-        return new IssueTrend(isNew, regressed, spiking, expected, firstSeen, lastSeen);
+        return new IssueTrend(isNew, regressed, Spikes(counts.Count, expected), expected, firstSeen, lastSeen);
     }
+
+    /// <summary>
+    /// Whether the last step of <paramref name="steps"/> spikes: by the same test as a whole window, against the
+    /// baseline's count per step (<paramref name="expectedPerStep"/>). A burst in the last minutes shows even when the
+    /// window as a whole is not far above its baseline.
+    /// </summary>
+    public static bool SpikesAtEnd(IReadOnlyList<IssueCountPoint> steps, double expectedPerStep)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        return steps.Count > 0 && Spikes(steps[^1].Count, expectedPerStep);
+    }
+
+    /// <summary>
+    /// Every step of <paramref name="range"/>, oldest first, with 0 where <paramref name="points"/> has none. Stores
+    /// start their steps at whole multiples of <paramref name="step"/> since the Unix epoch, so the first step starts at
+    /// or before the range's start.
+    /// </summary>
+    public static IReadOnlyList<IssueCountPoint> Steps(IEnumerable<IssueCountPoint> points, TimeRange range, TimeSpan step)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        var counts = new Dictionary<long, long>();
+        foreach (var p in points)
+        {
+            counts[p.Time.UtcTicks] = counts.GetValueOrDefault(p.Time.UtcTicks) + p.Count;
+        }
+
+        return [.. range.StepStarts(step).Select(t => new IssueCountPoint(t, counts.GetValueOrDefault(t.UtcTicks)))];
+    }
+
+    /// <summary>A step of whole seconds (at least one) that cuts <paramref name="duration"/> into about <paramref name="steps"/> steps.</summary>
+    public static TimeSpan StepFor(TimeSpan duration, int steps)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
+        return TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling(duration.TotalSeconds / steps)));
+    }
+
+    private static bool Spikes(long count, double expected) =>
+        count >= SpikeMinimum && count >= 2 * expected && (count - expected) / Math.Sqrt(expected + 1) >= 3;
 }

@@ -103,14 +103,43 @@ public sealed record RedPoint(
     double P95Ms,
     double P99Ms);
 
-/// <summary>Trace search filters; null means any.</summary>
+/// <summary>
+/// Trace search filters; null means any. A trace matches when one of its spans matches every filter.
+/// <see cref="Attributes"/> are exact key=value pairs, each found among the span's attributes or its resource's.
+/// </summary>
 public sealed record TraceQuery(
     TimeRange Range,
     string? Service = null,
     string? Operation = null,
     double? MinDurationMs = null,
     SpanStatusCode? Status = null,
-    int Limit = 20);
+    int Limit = 20,
+    double? MaxDurationMs = null,
+    IReadOnlyList<TelemetryAttribute>? Attributes = null);
+
+/// <summary>How a trace search's attribute filter is written in a query string: <c>key=value</c>, split at the first <c>=</c>.</summary>
+public static class AttributeFilter
+{
+    /// <summary>The most key=value pairs one search takes (each is a scan of the spans' attribute strings).</summary>
+    public const int MaxPerQuery = 10;
+
+    /// <summary>Reads <c>key=value</c>; false when there is no <c>=</c> or the key is blank. The value may be empty or hold <c>=</c>.</summary>
+    public static bool TryParse(string? text, out TelemetryAttribute attribute)
+    {
+        attribute = default;
+        var at = text?.IndexOf('=', StringComparison.Ordinal) ?? -1;
+        if (at <= 0 || string.IsNullOrWhiteSpace(text![..at]))
+        {
+            return false;
+        }
+
+        attribute = new TelemetryAttribute(text[..at].Trim(), text[(at + 1)..]);
+        return true;
+    }
+
+    /// <summary>The <c>key=value</c> form <see cref="TryParse"/> reads.</summary>
+    public static string Format(TelemetryAttribute attribute) => attribute.Key + "=" + attribute.Value;
+}
 
 /// <summary>A trace found by search, described by its root (or earliest) span.</summary>
 public sealed record TraceSummary(
@@ -144,9 +173,16 @@ public sealed record SqlStatementStats(
     double TotalMs,
     double AverageMs,
     double MaxMs,
-    long ErrorCount);
+    long ErrorCount)
+{
+    /// <summary>A few of the group's slowest statements' traces, slowest first (empty when the store keeps none).</summary>
+    public IReadOnlyList<SqlExampleTrace> Examples { get; init; } = [];
+}
 
-/// <summary>Log search filters. <see cref="Text"/> is a case-insensitive substring of the body.</summary>
+/// <summary>A trace with one statement of a fingerprint group, and how long that statement took.</summary>
+public sealed record SqlExampleTrace(TraceId TraceId, double DurationMs);
+
+/// <summary>Log search filters. <see cref="Text"/> is a case-insensitive substring of the body; <see cref="SpanId"/> the span a record was written in.</summary>
 public sealed record LogQuery(
     TimeRange Range,
     string? Service = null,
@@ -154,7 +190,8 @@ public sealed record LogQuery(
     string? Text = null,
     TraceId? TraceId = null,
     int Limit = 100,
-    ulong? IssueId = null);
+    ulong? IssueId = null,
+    SpanId? SpanId = null);
 
 /// <summary>Log counts by level per step.</summary>
 public sealed record LogLevelQuery(TimeRange Range, TimeSpan Step, string? Service = null);

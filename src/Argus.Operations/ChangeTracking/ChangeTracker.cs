@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Argus.AI.Gateway;
 using Argus.AI.Roles;
 using Argus.AI.Schema;
+using Argus.Core.Links;
 using Argus.Operations.IncidentReports;
 using Argus.Operations.Notifications;
 using Microsoft.Extensions.AI;
@@ -27,6 +28,7 @@ public sealed partial class ChangeTracker(
     NotificationDispatcher notifications,
     TimeProvider time,
     IOptions<ChangeTrackingOptions> options,
+    IConsoleLinks links,
     ILogger<ChangeTracker> logger)
 {
     /// <summary>The client id the pipeline calls roles as (call log, rate limits).</summary>
@@ -65,7 +67,7 @@ public sealed partial class ChangeTracker(
             };
             if (o.Notify == "all" || (o.Notify == "changes" && (verdict.State == HealthStates.Unstable || verdict.State != previous)))
             {
-                var dispatched = await notifications.DispatchAsync(deployment.TenantId, Message(deployment, result, verdict), o.Channels.Count == 0 ? null : o.Channels, cancellationToken);
+                var dispatched = await notifications.DispatchAsync(deployment.TenantId, Message(deployment, result, verdict, links), o.Channels.Count == 0 ? null : o.Channels, cancellationToken);
                 result = result with { DeliveryIds = [.. dispatched.Deliveries.Select(d => d.DeliveryId)] };
             }
 
@@ -197,8 +199,12 @@ public sealed partial class ChangeTracker(
         }
     }
 
-    private static NotificationMessage Message(Deployment deployment, DeploymentCheck check, ChangeVerdict verdict)
+    private static NotificationMessage Message(Deployment deployment, DeploymentCheck check, ChangeVerdict verdict, IConsoleLinks links)
     {
+        // The first application's page from half an hour before the deployment to the check: the change on its charts.
+        var start = deployment.StartedAt ?? deployment.PlannedAt ?? check.DueAt;
+        var serviceLink = deployment.Applications.Count == 0 ? null
+            : links.To(ConsolePaths.Service(deployment.Applications[0], start - TimeSpan.FromMinutes(30), check.DueAt > start ? check.DueAt : start + TimeSpan.FromMinutes(30)));
         var title = $"[{verdict.State}] {string.Join(", ", deployment.Applications)} {deployment.Version} — check {check.Offset}";
         var lines = verdict.Applications.Select(a =>
             $"{a.Name}: {a.State}{(a.Metric.Count == 0 ? "" : " (" + string.Join(", ", a.Metric) + ")")}{(a.ModelState is { } m && m != a.State ? $" — the model said {m}" : "")}. {a.Comment}");
@@ -216,6 +222,7 @@ public sealed partial class ChangeTracker(
             ["lateBySeconds"] = check.LateBySeconds,
             ["report"] = JsonNode.Parse(verdict.Report.GetRawText()),
             ["charts"] = new JsonArray([.. verdict.FollowUps.Select(f => (JsonNode?)new JsonObject { ["application"] = f.Application, ["metric"] = f.Metric, ["url"] = f.Chart })]),
+            ["links"] = new JsonObject { ["service"] = serviceLink?.AbsoluteUri },
         };
         return new NotificationMessage(NotificationEvent, title, verdict.State switch
         {
@@ -230,6 +237,7 @@ public sealed partial class ChangeTracker(
                 .. verdict.Applications.Select(a => new NotificationSection(a.Name + ": " + a.State, a.Comment)),
                 .. charts.Count == 0 ? [] : new[] { new NotificationSection("Charts", string.Join('\n', charts)) },
             ],
+            Link = serviceLink,
             Data = JsonSerializer.SerializeToElement(data, OperationsJsonContext.Default.JsonObject),
         };
     }

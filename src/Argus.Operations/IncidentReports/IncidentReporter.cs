@@ -7,6 +7,7 @@ using Argus.AI.Roles;
 using Argus.Analysis.Findings;
 using Argus.Analysis.Profiles;
 using Argus.Analysis.Reports;
+using Argus.Core.Links;
 using Argus.Core;
 using Argus.Core.Telemetry;
 using Argus.Operations.Alerting;
@@ -32,8 +33,12 @@ public sealed partial class IncidentReporter(
     NotificationDispatcher notifications,
     TimeProvider time,
     IOptions<AlertingOptions> options,
+    IConsoleLinks links,
     ILogger<IncidentReporter> logger)
 {
+    /// <summary>How much before and after the firing a linked service page shows.</summary>
+    private static readonly TimeSpan LinkMargin = TimeSpan.FromMinutes(30);
+
     /// <summary>The client id the incident pipeline calls roles as (call log, rate limits).</summary>
     public const string ClientId = "argus:incident-reports";
 
@@ -126,6 +131,7 @@ public sealed partial class IncidentReporter(
             alert.TenantId,
             new NotificationMessage(NotificationEvents.AlertResolved, $"Resolved: {alert.RuleName}", "info", text)
             {
+                Link = alert.Service is { } service ? links.To(ConsolePaths.Service(service, alert.StartsAt - LinkMargin, (alert.ResolvedAt ?? time.GetUtcNow()) + LinkMargin)) : null,
                 Data = JsonSerializer.SerializeToElement(data, OperationsJsonContext.Default.JsonObject),
             },
             resolved.Rule is { Channels.Count: > 0 } rule ? rule.Channels : null,
@@ -214,6 +220,9 @@ public sealed partial class IncidentReporter(
             ["findings"] = JsonNode.Parse(incident.Findings.GetRawText()),
             ["model"] = incident.Model,
         };
+        var traceLink = incident.TraceId is { } trace ? links.To(ConsolePaths.Trace(trace)) : null;
+        var serviceLink = incident.Service is { } service ? links.To(ConsolePaths.Service(service, incident.FiredAt - LinkMargin, incident.FiredAt + LinkMargin)) : null;
+        data["links"] = new JsonObject { ["trace"] = traceLink?.AbsoluteUri, ["service"] = serviceLink?.AbsoluteUri };
         return new NotificationMessage(
             NotificationEvents.IncidentReport,
             $"[{options.Value.Product}] {alert.RuleName}: {alert.Condition} on {incident.Service}",
@@ -228,6 +237,7 @@ public sealed partial class IncidentReporter(
                 new NotificationSection(titles[2], numbered(content.ProfileAnalysis)),
                 new NotificationSection(titles[3], numbered(content.ActionPlan)),
             ],
+            Link = traceLink ?? serviceLink,
             Data = JsonSerializer.SerializeToElement(data, OperationsJsonContext.Default.JsonObject),
         };
     }

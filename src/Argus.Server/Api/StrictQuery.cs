@@ -42,8 +42,10 @@ internal static class StrictQuery
         };
     }
 
+    // An array of a simple type binds a repeated query parameter (?attr=a&attr=b).
     private static bool IsSimple(Type type)
     {
+        type = type.IsArray ? type.GetElementType()! : type;
         type = Nullable.GetUnderlyingType(type) ?? type;
         return type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(decimal) || type == typeof(DateTimeOffset)
             || type == typeof(DateTime) || type == typeof(TimeSpan) || type == typeof(Guid);

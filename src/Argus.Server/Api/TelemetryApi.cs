@@ -100,12 +100,36 @@ internal static class TelemetryApi
     }
 
     private static async Task<Results<Ok<TraceListResponse>, ValidationProblem>> SearchTracesAsync(
-        string? service, string? operation, string? minDurationMs, string? status, string? from, string? to, string? limit,
+        string? service, string? operation, string? minDurationMs, string? maxDurationMs, string? status, string[]? attr, string? from, string? to, string? limit,
         ClaimsPrincipal user, ITelemetryReader reader, TimeProvider time, CancellationToken ct)
     {
         var q = new QueryParameters(time);
         var range = q.Range(from, to);
         var min = q.PositiveNumber("minDurationMs", minDurationMs);
+        var maxDuration = q.PositiveNumber("maxDurationMs", maxDurationMs);
+        if (min > maxDuration)
+        {
+            q.Add("maxDurationMs", "'maxDurationMs' must not be less than 'minDurationMs'.");
+        }
+
+        var attributes = new List<TelemetryAttribute>();
+        foreach (var text in attr ?? [])
+        {
+            if (AttributeFilter.TryParse(text, out var attribute))
+            {
+                attributes.Add(attribute);
+            }
+            else
+            {
+                q.Add("attr", $"'attr' must be key=value with a key before the '=' (got '{text}').");
+            }
+        }
+
+        if (attributes.Count > AttributeFilter.MaxPerQuery)
+        {
+            q.Add("attr", $"At most {AttributeFilter.MaxPerQuery} 'attr' filters per search.");
+        }
+
         var max = q.Limit(limit, 20, 1_000);
         SpanStatusCode? statusCode = null;
         if (!string.IsNullOrWhiteSpace(status))
@@ -125,7 +149,7 @@ internal static class TelemetryApi
             return TypedResults.ValidationProblem(q.Errors);
         }
 
-        var traces = await reader.SearchTracesAsync(user.Tenant(), new TraceQuery(range, service, operation, min, statusCode, max), ct);
+        var traces = await reader.SearchTracesAsync(user.Tenant(), new TraceQuery(range, service, operation, min, statusCode, max, maxDuration, attributes), ct);
         return TypedResults.Ok(new TraceListResponse(
             [.. traces.Select(t => new TraceListItem(t.TraceId.ToString(), t.RootService, t.RootName, t.Start, t.DurationMs, t.SpanCount, t.ErrorCount))]));
     }

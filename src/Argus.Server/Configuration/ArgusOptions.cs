@@ -15,6 +15,12 @@ public sealed class ArgusOptions
     /// </summary>
     public string? BootstrapApiKey { get; set; }
 
+    /// <summary>
+    /// Argus's address as people reach it (e.g. <c>https://argus.example.com</c>): links in notifications point at console
+    /// pages under it. Unset: the API listener's own address (right on a laptop; behind a proxy, set this).
+    /// </summary>
+    public string? PublicUrl { get; set; }
+
     /// <summary>Runs the demo workload against this server's own OTLP endpoint.</summary>
     public bool Demo { get; set; }
 

@@ -23,6 +23,12 @@ internal sealed class ValidateArgusOptions : IValidateOptions<ArgusOptions>
             errors.Add($"Argus:BootstrapApiKey {weakness} (or leave it unset, to have one generated).");
         }
 
+        if (!string.IsNullOrEmpty(options.PublicUrl)
+            && !(Uri.TryCreate(options.PublicUrl, UriKind.Absolute, out var publicUrl) && publicUrl.Scheme is "http" or "https" && publicUrl.Query.Length == 0 && publicUrl.Fragment.Length == 0))
+        {
+            errors.Add($"Argus:PublicUrl '{options.PublicUrl}' must be an absolute http or https address without query or fragment (e.g. https://argus.example.com).");
+        }
+
         var retention = options.Retention;
         if (retention.MaxAge <= TimeSpan.Zero)
         {

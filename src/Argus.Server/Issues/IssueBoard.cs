@@ -22,7 +22,24 @@ internal sealed class IssueBoard(IIssueCountReader counts, ITelemetryReader read
             IssueSort.New => items.OrderByDescending(i => i.Flags.New).ThenByDescending(i => i.FirstSeen),
             _ => items.OrderByDescending(i => i.Count),
         };
-        return [.. ordered.Take(query.Limit)];
+        var top = ordered.Take(query.Limit).ToList();
+        return query.TrendSteps > 0 ? await WithTrendsAsync(tenantId, top, query, scale, cancellationToken) : top;
+    }
+
+    // One read for every listed issue's steps; an issue whose last step spikes against its baseline's rate is flagged
+    // spiking even when the window as a whole is not.
+    private async Task<IReadOnlyList<IssueItem>> WithTrendsAsync(string tenantId, List<IssueItem> items, IssueListQuery query, double scale, CancellationToken cancellationToken)
+    {
+        var step = IssueTrend.StepFor(query.Range.Duration, query.TrendSteps);
+        var ids = items.Select(i => ulong.Parse(i.Id, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture)).ToList();
+        var series = await counts.GetIssueSeriesAsync(tenantId, ids, query.Range, step, cancellationToken);
+        var perStep = step.TotalSeconds / query.Range.Duration.TotalSeconds;
+        return [.. items.Select((item, index) =>
+        {
+            var trend = IssueTrend.Steps(series.GetValueOrDefault(ids[index]) ?? [], query.Range, step);
+            var spiking = item.Flags.Spiking || IssueTrend.SpikesAtEnd(trend, item.BaselineCount * scale * perStep);
+            return item with { Trend = trend, Flags = item.Flags with { Spiking = spiking } };
+        })];
     }
 
     public async Task<IssueDetail?> GetIssueAsync(string tenantId, ulong issueId, TimeRange range, TimeSpan step, int sampleCount, CancellationToken cancellationToken)
@@ -41,7 +58,8 @@ internal sealed class IssueBoard(IIssueCountReader counts, ITelemetryReader read
         // The latest records of the range, newest first (the reader answers newest first; the order is kept explicit here).
         var samples = (await reader.SearchLogsAsync(tenantId, new LogQuery(range, Limit: sampleCount, IssueId: issueId), cancellationToken))
             .OrderByDescending(l => l.TimeUnixNano != 0 ? l.TimeUnixNano : l.ObservedTimeUnixNano);
-        return new IssueDetail(ToItem(tenantId, found, baseline, range.From, 1.0), series, [.. samples]);
+        var versions = await counts.GetIssueVersionsAsync(tenantId, issueId, range, cancellationToken);
+        return new IssueDetail(ToItem(tenantId, found, baseline, range.From, 1.0), series, [.. samples]) { Versions = versions };
     }
 
     private IssueItem ToItem(string tenant, IssueCounts c, TimeRange baseline, DateTimeOffset since, double scale)

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http;
@@ -26,7 +27,17 @@ public static class ConsoleAuthentication
 
     public const string SignInPath = "/signin";
     public const string SignOutPath = "/signout";
+
+    /// <summary>The one-time link the banner prints (<c>?code=</c>), see <see cref="ConsoleSignInLinks"/>.</summary>
+    public const string SignInLinkPath = "/signin/link";
     public const string ReturnUrlParameter = "returnUrl";
+
+    /// <summary>
+    /// Opens a session as <paramref name="claims"/>. Not persistent: the cookie ends with the browser session, and the
+    /// ticket itself after the idle timeout.
+    /// </summary>
+    internal static Task SignInAsync(HttpContext context, IReadOnlyList<Claim> claims) =>
+        context.SignInAsync(SchemeName, new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName, ClaimTypes.Name, ClaimTypes.Role)));
 
     internal static void Add(IServiceCollection services)
     {

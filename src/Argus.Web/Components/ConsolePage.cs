@@ -14,6 +14,8 @@ namespace Argus.Web.Components;
 public abstract class ConsolePage : ComponentBase, IDisposable
 {
     private CancellationTokenSource? _loading;
+    private CancellationTokenSource? _refreshing;
+    private TimeSpan? _refreshEvery;
 
     [CascadingParameter]
     private Task<AuthenticationState> AuthenticationState { get; set; } = null!;
@@ -26,6 +28,9 @@ public abstract class ConsolePage : ComponentBase, IDisposable
 
     [SupplyParameterFromQuery(Name = ConsoleTimeRange.ToParameter)]
     public string? ToText { get; set; }
+
+    [SupplyParameterFromQuery(Name = ConsoleRefresh.Parameter)]
+    public string? RefreshText { get; set; }
 
     [Inject]
     private protected ITelemetryReader Reader { get; set; } = null!;
@@ -58,10 +63,19 @@ public abstract class ConsolePage : ComponentBase, IDisposable
     {
         Range = ConsoleTimeRange.Parse(RangeText, FromText, ToText, out var problem);
         RangeProblem = problem;
-        Window = Range.Resolve(Time.GetUtcNow());
         var state = await AuthenticationState;
         Tenant = state.User.FindFirst(ArgusClaimTypes.TenantId)?.Value ?? "";
+        ScheduleRefresh(ConsoleRefresh.Parse(RefreshText));
+        await ReloadAsync();
+    }
 
+    /// <summary>
+    /// Reads the page's data again for the range resolved against now (a newer load cancels the one still running).
+    /// Pages with data of their own to poll (a live tail) may call it too.
+    /// </summary>
+    private protected async Task ReloadAsync()
+    {
+        Window = Range.Resolve(Time.GetUtcNow());
         if (_loading is not null)
         {
             await _loading.CancelAsync();
@@ -91,10 +105,63 @@ public abstract class ConsolePage : ComponentBase, IDisposable
     /// <summary>Reads what the page shows for the current URL.</summary>
     private protected abstract Task LoadAsync(CancellationToken cancellationToken);
 
+    // Auto-refresh (?refresh=30s): one timer per page, restarted only when the interval in the URL changes. A tick that
+    // comes while the last load still runs waits for it (PeriodicTimer skips the ticks missed meanwhile).
+    private void ScheduleRefresh(TimeSpan? every)
+    {
+        if (every == _refreshEvery)
+        {
+            return;
+        }
+
+        _refreshEvery = every;
+        _refreshing?.Cancel();
+        _refreshing?.Dispose();
+        _refreshing = null;
+        if (every is not { } interval)
+        {
+            return;
+        }
+
+        _refreshing = new CancellationTokenSource();
+        var token = _refreshing.Token;
+        _ = Task.Run(async () =>
+        {
+            using var timer = new PeriodicTimer(interval, Time);
+            try
+            {
+                while (await timer.WaitForNextTickAsync(token))
+                {
+                    await InvokeAsync(async () =>
+                    {
+                        await ReloadAsync();
+                        StateHasChanged();
+                    });
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // The page was left or the interval changed.
+            }
+            catch (ObjectDisposedException)
+            {
+                // The circuit ended between two ticks.
+            }
+        }, CancellationToken.None);
+    }
+
+    /// <summary>Stops what a page runs beyond its loads (a live tail's timer); called once, on dispose.</summary>
+    private protected virtual void OnDisposing()
+    {
+    }
+
     public void Dispose()
     {
+        OnDisposing();
         _loading?.Cancel();
         _loading?.Dispose();
+        _refreshing?.Cancel();
+        _refreshing?.Dispose();
         GC.SuppressFinalize(this);
     }
 }

@@ -22,4 +22,10 @@ internal static class Format
     public static string Minute(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 
     public static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture);
+
+    /// <summary>A step's length in words: <c>45 s</c>, <c>2 min</c>, <c>6 h</c>.</summary>
+    public static string Span(TimeSpan span) =>
+        span.TotalSeconds < 120 ? string.Create(CultureInfo.InvariantCulture, $"{span.TotalSeconds:0} s")
+        : span.TotalMinutes < 120 ? string.Create(CultureInfo.InvariantCulture, $"{span.TotalMinutes:0} min")
+        : string.Create(CultureInfo.InvariantCulture, $"{span.TotalHours:0.#} h");
 }

@@ -8,6 +8,9 @@ namespace Argus.Web.Model;
 /// endpoint has at most 5 % of its requests above its p95, so all of them together have at most 5 % above the largest).</param>
 internal sealed record ServiceRow(string Name, long Requests, long Errors, double? ErrorRate, double? P95Ms, long Spans);
 
+/// <summary>A service's figures per step, oldest first: the home's sparklines.</summary>
+internal sealed record ServiceSeries(IReadOnlyList<double?> Requests, IReadOnlyList<double?> ErrorRate, IReadOnlyList<double?> P95Ms);
+
 /// <summary>One row of a service's endpoints table.</summary>
 internal sealed record EndpointRow(string Endpoint, long Requests, long Errors, double? ErrorRate, double P50Ms, double P90Ms, double P95Ms, double P99Ms);
 
@@ -21,22 +24,47 @@ internal sealed class ServiceFigures(ITelemetryReader reader)
         var rows = new List<ServiceRow>(services.Count);
         foreach (var s in services.OrderBy(s => s.Name, StringComparer.Ordinal))
         {
-            var endpoints = await EndpointsAsync(tenant, s.Name, range, cancellationToken);
-            var requests = endpoints.Sum(e => e.Requests);
-            var errors = endpoints.Sum(e => e.Errors);
-            rows.Add(new ServiceRow(s.Name, requests, errors, Rate(errors, requests), endpoints.Count == 0 ? null : endpoints.Max(e => e.P95Ms), s.SpanCount));
+            rows.Add(await RowAsync(tenant, s.Name, range, s.SpanCount, cancellationToken));
         }
 
         return rows;
     }
 
+    /// <summary>One service's row over <paramref name="range"/> (<paramref name="spans"/> as the caller counted them).</summary>
+    public async Task<ServiceRow> RowAsync(string tenant, string service, TimeRange range, long spans, CancellationToken cancellationToken)
+    {
+        var endpoints = await EndpointsAsync(tenant, service, range, cancellationToken);
+        var requests = endpoints.Sum(e => e.Requests);
+        var errors = endpoints.Sum(e => e.Errors);
+        return new ServiceRow(service, requests, errors, Rate(errors, requests), endpoints.Count == 0 ? null : endpoints.Max(e => e.P95Ms), spans);
+    }
+
+    /// <summary>
+    /// The service's requests, error rate and p95 per step of <paramref name="step"/> over the range, oldest first, every
+    /// step (null rate and p95 where a step has no request). One read; a step's p95 is the largest of its endpoints' (as
+    /// <see cref="ServiceRow.P95Ms"/> is).
+    /// </summary>
+    public async Task<ServiceSeries> SeriesAsync(string tenant, string service, TimeRange range, TimeSpan step, CancellationToken cancellationToken)
+    {
+        var points = (await reader.GetRedAsync(tenant, new RedQuery(service, range, step), cancellationToken))
+            .GroupBy(p => p.Time.UtcTicks)
+            .ToDictionary(g => g.Key, g => (Requests: g.Sum(p => p.Requests), Errors: g.Sum(p => p.Errors), P95: g.Max(p => p.P95Ms)));
+        var steps = range.StepStarts(step).Select(t => points.TryGetValue(t.UtcTicks, out var p) ? p : default).ToList();
+        return new ServiceSeries(
+            [.. steps.Select(p => (double?)p.Requests)],
+            [.. steps.Select(p => Rate(p.Errors, p.Requests))],
+            [.. steps.Select(p => p.Requests == 0 ? null : (double?)p.P95)]);
+    }
+
     /// <summary>The endpoints (server span names) of <paramref name="service"/> with one RED figure each over the whole range.</summary>
     public async Task<IReadOnlyList<EndpointRow>> EndpointsAsync(string tenant, string service, TimeRange range, CancellationToken cancellationToken)
     {
-        // One step as long as the range: one point per endpoint. The store buckets by start time modulo the step, so a
-        // range straddling a bucket boundary comes back in two points; those are merged below (counts add up, the
-        // percentiles are taken from the larger bucket).
-        var step = range.Duration > TimeSpan.Zero ? range.Duration : TimeSpan.FromSeconds(1);
+        // One point per endpoint: the store buckets by whole multiples of the step since the epoch, so a step longer than
+        // the time from the epoch to the range's end puts the whole range in one bucket, and the percentiles are exact
+        // over the range. (A step as long as the range would split a range that straddles a multiple of it in two, and
+        // two buckets' percentiles cannot be merged.) Should two points come all the same, they are merged below
+        // (counts add up, the percentiles are the larger bucket's or the largest).
+        var step = range.To - DateTimeOffset.UnixEpoch + TimeSpan.FromSeconds(1);
         var points = await reader.GetRedAsync(tenant, new RedQuery(service, range, step), cancellationToken);
         return [.. points
             .GroupBy(p => p.Endpoint, StringComparer.Ordinal)

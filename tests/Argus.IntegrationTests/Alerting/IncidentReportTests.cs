@@ -108,9 +108,18 @@ public sealed class IncidentReportTests(AlertingFixture fixture) : IClassFixture
         }
 
         // Handed to the rule's channel: the webhook received the report with its incident id.
-        await Infrastructure.ArgusTestServer.EventuallyAsync(
-            () => Task.FromResult(fixture.Hook.Requests.Any(r => Encoding.UTF8.GetString(r.Body).Contains(id, StringComparison.Ordinal))),
-            found => found, $"the webhook delivery of {id}");
+        var delivered = await Infrastructure.ArgusTestServer.EventuallyAsync(
+            () => Task.FromResult(fixture.Hook.Requests.FirstOrDefault(r => Encoding.UTF8.GetString(r.Body).Contains(id, StringComparison.Ordinal))),
+            found => found is not null, $"the webhook delivery of {id}");
+
+        // Its link opens the transaction's waterfall in the console (no Argus:PublicUrl here: the API listener's address).
+        using (var payload = JsonDocument.Parse(delivered!.Body))
+        {
+            var traceId = incident.GetProperty("traceId").GetString();
+            Assert.Equal(new Uri(fixture.Server.ApiUrl, $"traces/{traceId}").AbsoluteUri, payload.RootElement.GetProperty("link").GetString());
+            var serviceLink = payload.RootElement.GetProperty("data").GetProperty("links").GetProperty("service").GetString();
+            Assert.StartsWith(new Uri(fixture.Server.ApiUrl, $"services/{service}?from=").AbsoluteUri, serviceLink, StringComparison.Ordinal);
+        }
 
         // Produced once: the rule keeps firing on later evaluations without another report.
         await Task.Delay(2_500);

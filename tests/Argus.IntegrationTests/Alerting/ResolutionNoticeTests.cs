@@ -21,7 +21,8 @@ public sealed class ResolutionNoticeTests
     public async Task A_resolved_alert_notifies_its_channels_and_owes_nothing_after()
     {
         await using var receiver = await LocalHttpReceiver.StartAsync();
-        await using var server = await ArgusTestServer.StartAsync(settings: Settings);
+        // Behind a proxy: the links in notifications are on the public address, below its path.
+        await using var server = await ArgusTestServer.StartAsync(settings: new Dictionary<string, string?>(Settings) { ["Argus:PublicUrl"] = "https://argus.example.com/ops" });
         var ruleId = await CreateChannelAndRuleAsync(server, receiver, window: "00:00:15");
         foreach (var body in IncidentScenario.All["slow_sql"].Traces("svc-resolve", "pod-1"))
         {
@@ -36,6 +37,8 @@ public sealed class ResolutionNoticeTests
         var alert = (await server.GetJsonAsync($"api/alerts?rule={ruleId}&state=resolved")).GetProperty("alerts")[0];
         Assert.Equal(alert.GetProperty("id").GetString(), notice.AlertId);
         Assert.Contains(Events(receiver), e => e.Event == NotificationEvents.IncidentReport);
+        Assert.StartsWith("https://argus.example.com/ops/services/svc-resolve?from=", notice.Link, StringComparison.Ordinal);
+        Assert.All(Events(receiver).Where(e => e.Event == NotificationEvents.IncidentReport), e => Assert.StartsWith("https://argus.example.com/ops/traces/", e.Link, StringComparison.Ordinal));
 
         var stored = await server.Services.GetRequiredService<IAlertStore>().GetAlertAsync("default", notice.AlertId!, default);
         Assert.Null(stored!.ResolutionNoticePending);
@@ -103,12 +106,12 @@ public sealed class ResolutionNoticeTests
         return JsonDocument.Parse(body).RootElement.GetProperty("rule").GetProperty("id").GetString()!;
     }
 
-    private static List<(string? Event, string? AlertId)> Events(LocalHttpReceiver receiver) =>
+    private static List<(string? Event, string? AlertId, string? Link)> Events(LocalHttpReceiver receiver) =>
         [.. receiver.Requests.Select(r =>
         {
             using var payload = JsonDocument.Parse(r.Body);
             var root = payload.RootElement;
             var alertId = root.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object && data.TryGetProperty("alertId", out var id) ? id.GetString() : null;
-            return (root.GetProperty("event").GetString(), alertId);
+            return (root.GetProperty("event").GetString(), alertId, root.GetProperty("link").GetString());
         })];
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
@@ -89,6 +90,11 @@ public sealed class ChangeTrackingTests(Xunit.Abstractions.ITestOutputHelper log
         var payload = JsonDocument.Parse(delivered[0].Body).RootElement;
         Assert.Contains("deployment.check", payload.ToString());
         Assert.Contains("UNSTABLE", payload.ToString());
+
+        // Its link opens the service's page from half an hour before the deployment to the check.
+        var from = Uri.EscapeDataString(T0.AddMinutes(-30).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+        var to = Uri.EscapeDataString(T0.AddMinutes(10).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+        Assert.Equal(new Uri(rig.Server.ApiUrl, $"services/test-api?from={from}&to={to}").AbsoluteUri, payload.GetProperty("link").GetString());
     }
 
     [Fact]

@@ -33,6 +33,12 @@ public sealed class ArgusTestServer : IAsyncDisposable
 
     public IServiceProvider Services => _app!.Services;
 
+    /// <summary>What start-up created (a generated admin key, the demo's read key, the one-time console link).</summary>
+    public StartupInfo Startup { get; private set; } = null!;
+
+    /// <summary>The lines the server prints once it listens.</summary>
+    public string Banner => ArgusBanner.Render(_app!, Startup);
+
     /// <summary>The outbound allow-list test servers get unless told otherwise: the local fakes (receivers, SMTP, LLMs) listen on 127.0.0.1.</summary>
     public const string LoopbackAllowList = "127.0.0.1/32";
 
@@ -54,7 +60,6 @@ public sealed class ArgusTestServer : IAsyncDisposable
         var args = new List<string>
         {
             $"--Argus:DataPath={dataPath}",
-            $"--Argus:BootstrapApiKey={AdminKey}",
             "--Argus:Storage:MemoryLimitMegabytes=512",
             "--Kestrel:Endpoints:Api:Url=http://127.0.0.1:0",
             "--Kestrel:Endpoints:OtlpGrpc:Url=http://127.0.0.1:0",
@@ -67,13 +72,22 @@ public sealed class ArgusTestServer : IAsyncDisposable
             args.Add($"--Argus:Outbound:AllowedNetworks:0={LoopbackAllowList}");
         }
 
+        // A null Argus:BootstrapApiKey in the settings leaves it unset: the server generates its admin key.
+        if (settings?.ContainsKey("Argus:BootstrapApiKey") != true)
+        {
+            args.Add($"--Argus:BootstrapApiKey={AdminKey}");
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
-            args.Add($"--{key}={value}");
+            if (value is not null || key != "Argus:BootstrapApiKey")
+            {
+                args.Add($"--{key}={value}");
+            }
         }
 
         server._app = ArgusServer.Build([.. args], configure);
-        await ArgusServer.InitializeAsync(server._app);
+        server.Startup = await ArgusServer.InitializeAsync(server._app);
         await server._app.StartAsync();
         server.ApiUrl = server._app.GetListenerUrl("Api")!;
         server.OtlpGrpcUrl = server._app.GetListenerUrl("OtlpGrpc")!;

@@ -41,8 +41,8 @@ public static class OtlpJson
           "scopeLogs":[{"scope":{"name":"test"},"logRecords":[{{string.Join(",", records)}}]}]}]}
         """;
 
-    public static string LogRecord(DateTimeOffset time, int severity, string severityText, string body, string? traceId = null) => $$"""
-        {"timeUnixNano":"{{Nanos(time)}}","severityNumber":{{severity}},"severityText":"{{severityText}}","body":{"stringValue":{{Quote(body)}}}{{(traceId is null ? "" : $",\"traceId\":\"{traceId}\"")}}
+    public static string LogRecord(DateTimeOffset time, int severity, string severityText, string body, string? traceId = null, string? spanId = null) => $$"""
+        {"timeUnixNano":"{{Nanos(time)}}","severityNumber":{{severity}},"severityText":"{{severityText}}","body":{"stringValue":{{Quote(body)}}}{{(traceId is null ? "" : $",\"traceId\":\"{traceId}\"")}}{{(spanId is null ? "" : $",\"spanId\":\"{spanId}\"")}}
         """ + "}";
 
     /// <summary>A metrics request with one resource holding <paramref name="metrics"/> (see <see cref="Gauge"/>, <see cref="Histogram"/>).</summary>

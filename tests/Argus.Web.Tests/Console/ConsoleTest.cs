@@ -1,44 +1,51 @@
+using Argus.IntegrationTests.Infrastructure;
 using Microsoft.Playwright;
 
 namespace Argus.Web.Tests.Console;
 
 /// <summary>
-/// What the end-to-end console tests share: a new tab per test with no session, opening pages on the fixture's server,
-/// signing in, waiting for the live connection, and screenshots to <see cref="ConsoleFixture.ScreenshotFolder"/>.
+/// What every console test does: a new page in the shared browser with no session, and the steps a user takes
+/// (open a path, sign in, wait for the live connection, take a screenshot, send telemetry).
 /// </summary>
-public abstract class ConsoleTest : IAsyncLifetime
+public abstract class ConsoleTest(ConsoleFixture fixture) : IAsyncLifetime
 {
-    /// <summary>The tab of the running test.</summary>
-    protected IPage Page { get; private set; } = null!;
+    private protected ConsoleFixture Fixture { get; } = fixture;
 
-    /// <summary>The shared server and browser.</summary>
-    protected abstract ConsoleFixture Fixture { get; }
+    private protected IPage Page { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         await Fixture.Browser.ClearCookiesAsync();
         Page = await Fixture.Browser.NewPageAsync();
     }
 
-    public async Task DisposeAsync() => await Page.CloseAsync();
+    public virtual async Task DisposeAsync() => await Page.CloseAsync();
 
-    protected static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
+    private protected static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 
-    protected async Task GoAsync(string path)
+    private protected async Task GoAsync(string path)
     {
         var response = await Page.GotoAsync(new Uri(Fixture.Server.ApiUrl, path).ToString());
         Assert.True(response is { Ok: true }, $"GET {path} answered {response?.Status}");
     }
 
-    // A deep link through the sign-in page, then the page's live connection.
-    protected async Task OpenSignedInAsync(string path)
+    private protected async Task PostAsync(string signal, string body)
     {
+        using var response = await Fixture.Server.PostOtlpJsonAsync(signal, body);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>A deep link through the sign-in page (with the read key unless told), then the page's live connection.</summary>
+    private protected async Task OpenSignedInAsync(string path, string? key = null)
+    {
+        await Fixture.Browser.ClearCookiesAsync();
         await GoAsync("/signin?returnUrl=" + Uri.EscapeDataString(path));
-        await SignInAsync(Fixture.ReadKey);
+        await SignInAsync(key ?? Fixture.ReadKey);
+        await Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == path.Split('?')[0]);
         await WaitForCircuitAsync();
     }
 
-    protected async Task SignInAsync(string key)
+    private protected async Task SignInAsync(string key)
     {
         await Page.FillAsync("#api-key", key);
         await Page.ClickAsync("#signin-submit");
@@ -47,14 +54,9 @@ public abstract class ConsoleTest : IAsyncLifetime
 
     // Clicks do nothing until the page's live connection (the Blazor circuit) is up.
     // The live connection is up and the page has rendered on it: typing before that render is lost to it.
-    protected async Task WaitForCircuitAsync() => await Page.WaitForFunctionAsync(
+    private protected async Task WaitForCircuitAsync() => await Page.WaitForFunctionAsync(
         "() => window.argusCircuitStarted === true && document.querySelector('#console-interactive')?.dataset.interactive === 'true'");
 
-    // The console scrolls inside its body, not the page: a taller window shows more of a long page at the same width.
-    protected async Task ShotAsync(string name, int height = 800)
-    {
-        await Page.SetViewportSizeAsync(1280, height);
-        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ConsoleFixture.ScreenshotFolder, name + ".png") });
-        await Page.SetViewportSizeAsync(1280, 800);
-    }
+    private protected async Task ShotAsync(string name, bool fullPage = false) =>
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ConsoleFixture.ScreenshotFolder, name + ".png"), FullPage = fullPage });
 }

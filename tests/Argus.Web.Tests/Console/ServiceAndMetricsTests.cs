@@ -5,16 +5,15 @@ namespace Argus.Web.Tests.Console;
 /// the real server with the fixture's order-service traffic and shop-frontend metrics.
 /// </summary>
 [Collection(ConsoleCollection.Name)]
-public sealed class ServiceAndMetricsTests(ConsoleFixture fixture) : ConsoleTest
+public sealed class ServiceAndMetricsTests(ConsoleFixture fixture) : ConsoleTest(fixture)
 {
-    protected override ConsoleFixture Fixture => fixture;
-
     [Fact]
     public async Task A_service_has_red_charts_with_its_deployment_a_sortable_endpoint_table_and_its_sql_calls_errors_and_issues()
     {
-        await OpenSignedInAsync("/services");
+        // The fixture's order traffic is one to two hours old (out of the last hour that the other pages' tests count).
+        await OpenSignedInAsync("/services?range=3h");
         await Page.Locator("#services a", new() { HasText = "order-service" }).ClickAsync();
-        await Page.WaitForURLAsync("**/services/order-service");
+        await Page.WaitForURLAsync("**/services/order-service?range=3h");
 
         // Three charts drawn on canvases, the legends naming their lines, the deployment marked on each.
         foreach (var chart in new[] { "#chart-throughput", "#chart-errors", "#chart-latency" })
@@ -37,24 +36,28 @@ public sealed class ServiceAndMetricsTests(ConsoleFixture fixture) : ConsoleTest
         var plot = await Page.Locator("#chart-throughput .u-over").BoundingBoxAsync();
         Assert.NotNull(marker);
         Assert.NotNull(plot);
-        // 20 of the range's 60 minutes before its end: about two thirds along the axis.
-        Assert.InRange((marker.X - plot.X) / plot.Width, 0.55, 0.8);
+        // 90 of the range's 180 minutes before its end: about half way along the axis.
+        Assert.InRange((marker.X - plot.X) / plot.Width, 0.4, 0.62);
 
         await Expect(Page.Locator("#service-sql")).ToContainTextAsync("INSERT INTO orders");
-        await Expect(Page.Locator("#service-sql a").Last).ToHaveAttributeAsync("href", "/sql?service=order-service");
+        await Expect(Page.Locator("#service-sql a").Last).ToHaveAttributeAsync("href", "/sql?range=3h&service=order-service");
         var call = Page.Locator("#service-calls tbody tr");
         await Expect(call).ToHaveCountAsync(1);
         await Expect(call.Locator("td").First).ToHaveTextAsync(ConsoleFixture.PaymentsHost);
         await Expect(call.Locator("td").Nth(1)).ToHaveTextAsync("200");
         await Expect(Page.Locator("#service-errors")).ToContainTextAsync("PaymentDeclinedException: card declined");
         await Expect(Page.Locator("#service-issues a.issue-link").First).ToContainTextAsync("PaymentDeclinedException");
-        await ShotAsync("console-service", 1120);
+        // The console scrolls inside its body, not the page: a taller window shows the whole page at the same width.
+        await Page.SetViewportSizeAsync(1280, 1120);
+        await ShotAsync("console-service");
+        await Page.SetViewportSizeAsync(1280, 800);
 
         // Busiest first; by p95 the rare slow DELETE leads; clicking again turns the order round.
         var firstEndpoint = Page.Locator("#endpoints tbody tr").First.Locator("td").First;
         await Expect(firstEndpoint).ToHaveTextAsync("GET /orders/{id}");
         await Page.ClickAsync("#sort-p95");
         await Page.WaitForURLAsync("**/services/order-service?*sort=p95*");
+        Assert.Contains("range=3h", Page.Url, StringComparison.Ordinal);
         Assert.Contains("dir=desc", Page.Url, StringComparison.Ordinal);
         await Expect(firstEndpoint).ToHaveTextAsync("DELETE /orders/{id}");
         await Expect(Page.Locator("#sort-p95")).ToHaveTextAsync("p95 ▼");

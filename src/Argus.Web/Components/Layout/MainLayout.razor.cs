@@ -29,10 +29,13 @@ public sealed partial class MainLayout : IDisposable
         Navigation.LocationChanged += OnLocationChanged;
     }
 
-    // The menu's links keep the time range of the page the user is on.
+    // The menu's links keep the time range and the auto-refresh of the page the user is on.
     private string WithRange(string path)
     {
-        return path + ConsoleTimeRange.FromUri(Navigation.Uri).QueryString;
+        var range = ConsoleTimeRange.FromUri(Navigation.Uri).QueryString;
+        return ConsoleRefresh.FromUri(Navigation.Uri) is { } refresh
+            ? path + (range.Length == 0 ? "?" : range + "&") + ConsoleRefresh.Parameter + "=" + refresh
+            : path + range;
     }
 
     private void OnLocationChanged(object? sender, LocationChangedEventArgs e) => InvokeAsync(StateHasChanged);

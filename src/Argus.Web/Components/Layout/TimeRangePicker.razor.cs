@@ -8,15 +8,18 @@ namespace Argus.Web.Components.Layout;
 /// <summary>
 /// The time range of the page, read from and written to the URL (<c>range</c>, or <c>from</c> and <c>to</c>), so a
 /// link or a reload shows the same data. Choosing a range navigates; the page reloads its data from the new URL.
+/// Beside it, the auto-refresh interval (<c>refresh</c>), also in the URL.
 /// </summary>
 public sealed partial class TimeRangePicker : IDisposable
 {
     private const string Custom = "custom";
+    private const string Off = "off";
 
     private ConsoleTimeRange _range = ConsoleTimeRange.Default;
     private bool _editing;
     private DateTime? _from;
     private DateTime? _to;
+    private string? _refresh;
 
     [Inject]
     private NavigationManager Navigation { get; set; } = null!;
@@ -35,6 +38,7 @@ public sealed partial class TimeRangePicker : IDisposable
     private void Read()
     {
         _range = ConsoleTimeRange.FromUri(Navigation.Uri);
+        _refresh = ConsoleRefresh.FromUri(Navigation.Uri);
         _editing = _range.IsAbsolute;
         var window = _range.Resolve(Time.GetUtcNow());
         _from = window.From.UtcDateTime;
@@ -72,6 +76,9 @@ public sealed partial class TimeRangePicker : IDisposable
             [ConsoleTimeRange.ToParameter] = DateTime.SpecifyKind(to, DateTimeKind.Utc).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
         });
     }
+
+    private void OnRefresh(string? value) =>
+        Go(new Dictionary<string, object?> { [ConsoleRefresh.Parameter] = value is null or Off ? null : value });
 
     private void Go(IReadOnlyDictionary<string, object?> parameters) =>
         Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(parameters));

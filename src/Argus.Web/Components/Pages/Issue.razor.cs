@@ -1,10 +1,11 @@
 using System.Globalization;
+using Argus.Core;
 using Argus.Core.Issues;
 using Microsoft.AspNetCore.Components;
 
 namespace Argus.Web.Components.Pages;
 
-/// <summary>One issue over the range: its counts per step, its latest records with their traces, first and last seen.</summary>
+/// <summary>One issue over the range: its stack trace, the versions it appeared in, its counts per step, its latest records with their traces, first and last seen.</summary>
 public sealed partial class Issue
 {
     private const int SampleCount = 10;
@@ -16,6 +17,7 @@ public sealed partial class Issue
     private (string Title, string Detail)? _problem;
     private long _max;
     private TimeSpan _step;
+    private IReadOnlyList<IssueCountPoint> _steps = [];
 
     [Inject]
     private IIssueBoard Board { get; set; } = null!;
@@ -42,24 +44,16 @@ public sealed partial class Issue
             return;
         }
 
-        _max = _detail.Counts.Count == 0 ? 0 : _detail.Counts.Max(p => p.Count);
+        // Every step of the range (0 where there were no records), for the chart and the table.
+        _steps = IssueTrend.Steps(_detail.Counts, Window, _step);
+        _max = _steps.Count == 0 ? 0 : _steps.Max(p => p.Count);
     }
 
-    // Every step of the range, newest first, with 0 where the store has no records. The store's steps start at whole
-    // multiples of the step since the Unix epoch, so the first one starts at or before the range's start.
-    private IEnumerable<IssueCountPoint> Buckets()
-    {
-        var counts = _detail!.Counts.ToDictionary(p => p.Time.UtcTicks, p => p.Count);
-        var epoch = DateTimeOffset.UnixEpoch.UtcTicks;
-        var first = epoch + ((Window.From.UtcTicks - epoch) / _step.Ticks * _step.Ticks);
-        var buckets = new List<IssueCountPoint>();
-        for (var t = first; t < Window.To.UtcTicks; t += _step.Ticks)
-        {
-            buckets.Add(new IssueCountPoint(new DateTimeOffset(t, TimeSpan.Zero), counts.GetValueOrDefault(t)));
-        }
-
-        return Enumerable.Reverse(buckets);
-    }
+    /// <summary>The latest sample's stack trace (the samples are newest first), with where and when it was logged.</summary>
+    private (string Text, string Service, DateTimeOffset Time)? StackTrace =>
+        _detail!.Samples.FirstOrDefault(l => !string.IsNullOrWhiteSpace(l.ExceptionStacktrace)) is { } l
+            ? (l.ExceptionStacktrace!, l.ServiceName, TimeRange.FromUnixNanoToTime(l.TimeUnixNano != 0 ? l.TimeUnixNano : l.ObservedTimeUnixNano))
+            : null;
 
     private string BarWidth(long count) => _max == 0 ? "0" : (count * 160.0 / _max).ToString("0", CultureInfo.InvariantCulture) + "px";
 }

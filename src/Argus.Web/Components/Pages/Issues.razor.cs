@@ -12,6 +12,9 @@ public sealed partial class Issues
 {
     private const int Limit = 100;
 
+    /// <summary>Steps in each issue's trend sparkline.</summary>
+    private const int TrendSteps = 24;
+
     /// <summary>WARN and above, as the API's default (records with an exception always count).</summary>
     private const int MinSeverity = 13;
 
@@ -21,6 +24,7 @@ public sealed partial class Issues
     private string _sort = "count";
     private string? _service;
     private string? _problem;
+    private TimeSpan _step;
 
     [Inject]
     private IIssueBoard Board { get; set; } = null!;
@@ -52,7 +56,8 @@ public sealed partial class Issues
         var by = sort ?? IssueSort.Count;
         _sort = by.ToString().ToLowerInvariant();
         var baseline = new TimeRange(Window.From - Window.Duration, Window.From);
-        _issues = await Board.GetIssuesAsync(Tenant, new IssueListQuery(Window, baseline, Window.From, Service, MinSeverity, by, Limit), cancellationToken);
+        _step = IssueTrend.StepFor(Window.Duration, TrendSteps);
+        _issues = await Board.GetIssuesAsync(Tenant, new IssueListQuery(Window, baseline, Window.From, Service, MinSeverity, by, Limit, TrendSteps), cancellationToken);
     }
 
     private void Search() => Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("service", string.IsNullOrWhiteSpace(_service) ? null : _service.Trim()));

@@ -22,6 +22,10 @@ public sealed partial class SignIn
     [SupplyParameterFromQuery(Name = ConsoleAuthentication.ReturnUrlParameter)]
     private string? ReturnUrl { get; set; }
 
+    // Set by a one-time link that was already used, expired or unknown.
+    [SupplyParameterFromQuery(Name = "link")]
+    private string? LinkState { get; set; }
+
     [Inject]
     private IConsoleKeyCheck KeyCheck { get; set; } = null!;
 
@@ -30,7 +34,14 @@ public sealed partial class SignIn
 
     private string? Problem { get; set; }
 
-    protected override void OnInitialized() => Input ??= new SignInInput();
+    protected override void OnInitialized()
+    {
+        Input ??= new SignInInput();
+        if (LinkState == "used" && HttpMethods.IsGet(HttpContext.Request.Method))
+        {
+            Problem = "This sign-in link has been used or has expired (links work once, for " + ConsoleSignInLinks.Lifetime.TotalHours + " hour). Paste an API key instead.";
+        }
+    }
 
     private async Task SignInAsync()
     {
@@ -49,10 +60,7 @@ public sealed partial class SignIn
             return;
         }
 
-        var identity = new ClaimsIdentity(result.Claims, ConsoleAuthentication.SchemeName, ClaimTypes.Name, ClaimTypes.Role);
-
-        // Not persistent: the cookie ends with the browser session, and the ticket itself after the idle timeout.
-        await HttpContext.SignInAsync(ConsoleAuthentication.SchemeName, new ClaimsPrincipal(identity));
+        await ConsoleAuthentication.SignInAsync(HttpContext, result.Claims);
         Navigation.NavigateTo(LocalUrl.OrHome(ReturnUrl));
     }
 

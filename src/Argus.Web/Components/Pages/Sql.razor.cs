@@ -4,7 +4,10 @@ using Microsoft.AspNetCore.Components;
 
 namespace Argus.Web.Components.Pages;
 
-/// <summary>Database statements grouped by fingerprint: <c>service</c> and <c>orderBy</c> (total, avg, max, count) live in the URL.</summary>
+/// <summary>
+/// Database statements grouped by fingerprint, each with its slowest statements' traces: <c>service</c> and
+/// <c>orderBy</c> (total, avg, max, count) live in the URL.
+/// </summary>
 public sealed partial class Sql
 {
     private const int Limit = 100;
@@ -25,7 +28,7 @@ public sealed partial class Sql
 
     private string? Service => string.IsNullOrWhiteSpace(ServiceFilter) ? null : ServiceFilter.Trim();
 
-    // The store keeps no example traces per statement, so a statement links to the trace search of the service shown.
+    // A statement links to the trace search of the service shown; its example traces are under it.
     private string TracesLink => Service is null ? Link("/traces") : Traces.LinkTo(Range, Service, null);
 
     private protected override async Task LoadAsync(CancellationToken cancellationToken)
