@@ -72,7 +72,7 @@ public sealed class ConsolePagesTests(ConsoleFixture fixture) : ConsoleTest(fixt
 
         var cookie = Assert.Single(await Fixture.Browser.CookiesAsync(), c => c.Name == Authentication.ConsoleAuthentication.CookieName);
         Assert.True(cookie.HttpOnly);
-        Assert.Equal(SameSiteAttribute.Strict, cookie.SameSite);
+        Assert.Equal(SameSiteAttribute.Lax, cookie.SameSite);
 
         await Page.ClickAsync("#sign-out");
         await Page.WaitForURLAsync("**/signin?returnUrl=*");
