@@ -13,7 +13,7 @@ namespace Argus.Operations.ChangeTracking;
 /// <param name="DayBefore">The same a day earlier, when there was data.</param>
 /// <param name="WeekBefore">The same a week earlier, when there was data.</param>
 /// <param name="PValue">The largest one-sided p-value over the baselines compared (worse needs every one below alpha).</param>
-/// <param name="Effect">The smallest effect over the baselines: the latency shift in ms, or the ratio of rates.</param>
+/// <param name="Effect">The smallest effect over the baselines: the latency shift in ms, or the ratio of rates (absent when a baseline had none: the ratio is unbounded).</param>
 /// <param name="EffectLower">Lower bound of the latency shift's 95 % interval.</param>
 /// <param name="EffectUpper">Upper bound of the latency shift's 95 % interval.</param>
 /// <param name="Reason">The judgement in words.</param>
@@ -93,7 +93,7 @@ public sealed class ChangeJudge(ChangeTrackingOptions options)
             var better = tests.All(t => t.PGreater < options.Alpha);
             list.Add(new MetricJudgement("throughput", "TRANSACTION", c.Requests == 0 && baselines.All(b => b.Requests == 0) ? NoData : worse ? Worse : better ? Better : Ok,
                 IsCritical("throughput"), "baseline", c.RequestsPerMinute, Day(b => b.RequestsPerMinute), Week(b => b.RequestsPerMinute),
-                tests.Max(t => worse ? t.PLess : t.PTwoSided), tests.Min(t => t.Ratio), null, null,
+                tests.Max(t => worse ? t.PLess : t.PTwoSided), Bounded(tests.Min(t => t.Ratio)), null, null,
                 worse ? F($"requests fell to {c.RequestsPerMinute:0.#}/min, at most {(1 - tests.Max(t => t.Ratio)) * 100:0}% below every baseline") : F($"{c.RequestsPerMinute:0.#} requests/min")));
         }
 
@@ -114,8 +114,10 @@ public sealed class ChangeJudge(ChangeTrackingOptions options)
                 var better = tests.All(t => t.T.PLess < options.Alpha);
                 var worst = tests.Max(t => t.B.ErrorRatio);
                 list.Add(new MetricJudgement("errors", "TRANSACTION", worse ? Worse : better ? Better : Ok, IsCritical("errors"), "baseline",
-                    c.ErrorRatio, Day(b => b.ErrorRatio), Week(b => b.ErrorRatio), tests.Max(t => t.T.PGreater), tests.Min(t => t.T.Ratio), null, null,
-                    worse
+                    c.ErrorRatio, Day(b => b.ErrorRatio), Week(b => b.ErrorRatio), tests.Max(t => t.T.PGreater), Bounded(tests.Min(t => t.T.Ratio)), null, null,
+                    worse && worst == 0
+                        ? F($"error ratio {c.ErrorRatio:P1}, none before (p ≤ {tests.Max(t => t.T.PGreater):0.####})")
+                        : worse
                         ? F($"error ratio {c.ErrorRatio:P1} against at most {worst:P1} before (p ≤ {tests.Max(t => t.T.PGreater):0.####})")
                         : F($"error ratio {c.ErrorRatio:P1} (before: at most {worst:P1})")));
             }
@@ -168,14 +170,19 @@ public sealed class ChangeJudge(ChangeTrackingOptions options)
         return list;
     }
 
+    // A ratio against a baseline of zero is unbounded: no JSON number can carry it, so the effect is left out (the
+    // reason says "none before").
+    private static double? Bounded(double ratio) => double.IsFinite(ratio) ? ratio : null;
+
     private MetricJudgement CountMetric(string metric, long count, List<long> baselineCounts, double? day, double? week, string what)
     {
         var tests = baselineCounts.Select(b => RateTests.PoissonRates(count, 1, b, 1)).ToList();
         var worse = count >= options.MinOccurrences && tests.All(t => t.PGreater < options.Alpha && t.Ratio >= options.CountMinFactor);
         var category = metric == "alerts" ? "ALERT" : "ISSUE";
         return new MetricJudgement(metric, category, worse ? Worse : Ok, IsCritical(metric), "baseline", count, day, week,
-            tests.Max(t => t.PGreater), tests.Min(t => t.Ratio), null, null,
-            worse ? F($"{count} {what}, {tests.Min(t => t.Ratio):0.#}× or more the baselines' (at most {baselineCounts.Max()})") : F($"{count} {what} (before: at most {baselineCounts.Max()})"));
+            tests.Max(t => t.PGreater), Bounded(tests.Min(t => t.Ratio)), null, null,
+            worse && baselineCounts.Max() == 0 ? F($"{count} {what}, none before")
+            : worse ? F($"{count} {what}, {tests.Min(t => t.Ratio):0.#}× or more the baselines' (at most {baselineCounts.Max()})") : F($"{count} {what} (before: at most {baselineCounts.Max()})"));
     }
 
     private List<MetricJudgement> Absolute(HealthSnapshot c)

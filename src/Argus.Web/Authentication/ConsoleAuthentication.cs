@@ -46,7 +46,10 @@ public static class ConsoleAuthentication
             {
                 o.Cookie.Name = CookieName;
                 o.Cookie.HttpOnly = true;
-                o.Cookie.SameSite = SameSiteMode.Strict;
+                // Lax, not Strict: a link to a console page in a Slack message or an e-mail (Argus:PublicUrl) is a
+                // top-level GET from another site and must arrive with the session. Cross-site posts and the pages'
+                // live connection still go without it; every form carries an anti-forgery token, and no GET changes state.
+                o.Cookie.SameSite = SameSiteMode.Lax;
 
                 // Secure whenever the console is served over HTTPS; a plain-HTTP listener (127.0.0.1 by default) still works.
                 o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;

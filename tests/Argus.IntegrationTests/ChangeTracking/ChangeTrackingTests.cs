@@ -98,6 +98,25 @@ public sealed class ChangeTrackingTests(Xunit.Abstractions.ITestOutputHelper log
     }
 
     [Fact]
+    public async Task Errors_where_the_baselines_had_none_are_judged_without_an_unbounded_ratio_and_the_api_answers()
+    {
+        await using var rig = await ChangeTrackingRig.StartAsync();
+        await rig.SendWindowAsync("clean-api", T0.AddDays(-7), 600, 100, 0, seed: 11);
+        await rig.SendWindowAsync("clean-api", T0.AddDays(-1), 600, 100, 0, seed: 12);
+        await rig.SendWindowAsync("clean-api", T0, 600, 100, 0.10, seed: 13);
+        await rig.WaitForSpansAsync("clean-api", 1800);
+        var created = await rig.CreateDeploymentAsync(new { applications = new[] { "clean-api" }, version = "2.0.0", startedAt = Iso(T0) });
+        var id = created.GetProperty("deployment").GetProperty("id").GetString()!;
+
+        // Read back through the API (GET /api/deployments/{id}): a ratio against zero is no JSON number, so it is absent.
+        var check = await rig.AdvanceAndWaitForCheckAsync(id, "+10m", T0.AddMinutes(10));
+        var errors = Metric(check, "clean-api", "errors");
+        Assert.Equal("WORSE", errors.GetProperty("state").GetString());
+        Assert.False(errors.TryGetProperty("effect", out var effect) && effect.ValueKind != JsonValueKind.Null, errors.ToString());
+        Assert.Contains("none before", errors.GetProperty("reason").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_service_with_a_daily_traffic_shape_and_no_change_stays_stable_at_every_check()
     {
         await using var rig = await ChangeTrackingRig.StartAsync();

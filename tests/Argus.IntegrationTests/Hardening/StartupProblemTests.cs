@@ -33,12 +33,15 @@ public sealed class StartupProblemTests
     {
         using var folder = new TestDataFolder();
         var (code, stdout, stderr) = await RunServerAsync(
-            folder.Path, "--Argus:Retention:Interval=00:00:00", "--Argus:Ai:MaxRequestBodyBytes=5", "--Argus:Outbound:AllowedNetworks:0=not-a-network");
+            folder.Path, "--Argus:Retention:Interval=00:00:00", "--Argus:Ai:MaxRequestBodyBytes=5", "--Argus:Outbound:AllowedNetworks:0=not-a-network",
+            "--Argus:PublicUrl=ftp://argus.example.com", "--Argus:Console:SessionRecheckInterval=00:00:00");
 
         Assert.True(code == 2, $"exit code {code}; stderr: {stderr}; stdout: {stdout}");
         Assert.Contains("Argus:Retention:Interval", stderr, StringComparison.Ordinal);
         Assert.Contains("Argus:Ai:MaxRequestBodyBytes", stderr, StringComparison.Ordinal);
         Assert.Contains("not-a-network", stderr, StringComparison.Ordinal);
+        Assert.Contains("Argus:PublicUrl 'ftp://argus.example.com'", stderr, StringComparison.Ordinal);
+        Assert.Contains("Argus:Console:SessionRecheckInterval", stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal);
     }
 

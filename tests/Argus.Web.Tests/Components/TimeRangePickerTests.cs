@@ -66,4 +66,16 @@ public sealed class TimeRangePickerTests : BunitContext
         Assert.False(query.ContainsKey("from"));
         Assert.False(query.ContainsKey("to"));
     }
+
+    [Fact]
+    public void A_relative_range_that_is_not_offered_is_shown_among_the_choices_in_order()
+    {
+        Services.GetRequiredService<NavigationManager>().NavigateTo("/services?range=3h");
+
+        var picker = Render<TimeRangePicker>();
+
+        var options = picker.FindAll("#time-range-select fluent-option").Select(o => o.GetAttribute("value")).ToList();
+        Assert.Equal(["15m", "1h", "3h", "6h", "24h", "7d", "custom"], options);
+        Assert.Equal("3h", picker.FindComponent<FluentSelect<string>>().Instance.Value);
+    }
 }

@@ -16,7 +16,7 @@ public sealed class ConsolePagesTests(ConsoleFixture fixture) : ConsoleTest(fixt
         await SignInAsync(Fixture.ReadKey);
         await WaitForCircuitAsync();
         await Expect(Page.Locator("#tile-services")).ToContainTextAsync("2 services");
-        await ShotAsync("home");
+        await ShotAsync("walk-home");
 
         await Page.ClickAsync(".console-nav >> text=Services");
         await Page.WaitForURLAsync("**/services");
@@ -72,7 +72,7 @@ public sealed class ConsolePagesTests(ConsoleFixture fixture) : ConsoleTest(fixt
 
         var cookie = Assert.Single(await Fixture.Browser.CookiesAsync(), c => c.Name == Authentication.ConsoleAuthentication.CookieName);
         Assert.True(cookie.HttpOnly);
-        Assert.Equal(SameSiteAttribute.Strict, cookie.SameSite);
+        Assert.Equal(SameSiteAttribute.Lax, cookie.SameSite);
 
         await Page.ClickAsync("#sign-out");
         await Page.WaitForURLAsync("**/signin?returnUrl=*");
@@ -205,7 +205,7 @@ public sealed class ConsolePagesTests(ConsoleFixture fixture) : ConsoleTest(fixt
         await Expect(rows.Nth(1)).ToContainTextAsync("SELECT");
         await Expect(rows.Nth(1).Locator("td").Nth(3)).ToHaveTextAsync("10");
         Assert.DoesNotContain("101", await rows.Nth(1).Locator("td.statement").InnerTextAsync(), StringComparison.Ordinal);
-        await ShotAsync("sql");
+        await ShotAsync("walk-sql");
 
         await Page.ClickAsync("#order-count");
         await Page.WaitForURLAsync("**/sql?*orderBy=count*");
@@ -235,7 +235,7 @@ public sealed class ConsolePagesTests(ConsoleFixture fixture) : ConsoleTest(fixt
         await Expect(rows.First.Locator("td").Nth(3)).ToHaveTextAsync("6");
         await Expect(rows.First.Locator(".flag.new")).ToBeVisibleAsync();
         await Expect(rows.Nth(1)).ToContainTextAsync("cache warm-up slow");
-        await ShotAsync("issues");
+        await ShotAsync("walk-issues");
 
         await rows.First.Locator("a.issue-link").ClickAsync();
         await Page.WaitForURLAsync("**/issues/*");
@@ -246,7 +246,7 @@ public sealed class ConsolePagesTests(ConsoleFixture fixture) : ConsoleTest(fixt
         var steps = Page.Locator("#issue-counts tbody tr");
         Assert.InRange(await steps.CountAsync(), 12, 13); // the last hour in whole 5-minute steps
         Assert.Equal(6, (await steps.Locator("td.n").AllInnerTextsAsync()).Sum(int.Parse));
-        await ShotAsync("issue");
+        await ShotAsync("walk-issue");
         await Page.Locator("#issue-samples a.trace-link").ClickAsync();
         await Page.WaitForURLAsync($"**/traces/{Fixture.SlowTraceId}");
 

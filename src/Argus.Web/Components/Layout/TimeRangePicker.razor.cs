@@ -1,4 +1,5 @@
 using System.Globalization;
+using Argus.Core;
 using Argus.Web.Model;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Routing;
@@ -26,6 +27,11 @@ public sealed partial class TimeRangePicker : IDisposable
 
     [Inject]
     private TimeProvider Time { get; set; } = null!;
+
+    // The offered ranges, and the address's own relative range when it is none of them (range=3h), so the picker shows it.
+    private IEnumerable<string> Choices => _range.RangeValue is { } own && !_range.IsAbsolute && !ConsoleTimeRange.Choices.Contains(own)
+        ? ConsoleTimeRange.Choices.Append(own).OrderBy(c => Durations.TryParse(c, out var d) ? d : TimeSpan.Zero)
+        : ConsoleTimeRange.Choices;
 
     private string Selected => _editing || _range.IsAbsolute ? Custom : _range.RangeValue ?? "1h";
 

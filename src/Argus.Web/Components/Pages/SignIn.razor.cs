@@ -8,7 +8,7 @@ namespace Argus.Web.Components.Pages;
 
 /// <summary>
 /// Pasting an API key opens a session: the key is checked with the server's key resolver and the session kept in an
-/// HttpOnly, SameSite=Strict cookie. A static server-rendered form (anti-forgery token included by the form), since
+/// HttpOnly, SameSite=Lax cookie. A static server-rendered form (anti-forgery token included by the form), since
 /// only a real HTTP response can set the cookie.
 /// </summary>
 public sealed partial class SignIn
