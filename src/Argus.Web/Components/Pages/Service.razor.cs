@@ -121,11 +121,11 @@ public sealed partial class Service
         var issues = Board.GetIssuesAsync(Tenant, new IssueListQuery(Window, baseline, Window.From, Name, IssueMinSeverity, IssueSort.Count, IssueLimit), cancellationToken);
         await Task.WhenAll(red, deployments, sql, calls, errors, issues);
 
+        // A deployment is marked where it started (a planned one that has not started yet is not marked).
         _deployments = [.. (await deployments)
-            .Select(d => (Deployment: d, At: d.StartedAt ?? d.FinishedAt ?? d.CreatedAt))
-            .Where(d => d.At >= Window.From && d.At < Window.To)
-            .OrderBy(d => d.At)
-            .Select(d => new ChartMarker(d.At, "deploy " + (d.Deployment.Version ?? d.Deployment.Id)))];
+            .Where(d => d.StartedAt is { } at && at >= Window.From && at < Window.To)
+            .OrderBy(d => d.StartedAt)
+            .Select(d => new ChartMarker(d.StartedAt!.Value, "deploy " + (d.Version ?? d.Id)))];
         _charts = RedCharts.From(await red, ChartSteps.Grid(Window, _step), _step, _deployments);
         _endpoints = _sort.Apply(endpoints);
         _sql = [.. (await sql).Select(s => new SqlRow(s, SqlNormalizer.Analyze(s.SampleStatement)))];
