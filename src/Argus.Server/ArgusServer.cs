@@ -231,6 +231,7 @@ public static class ArgusServer
         services.AddSingleton<ITelemetryWriter>(sp => sp.GetRequiredService<DuckDbTelemetryStore>());
         services.AddSingleton<ITelemetryReader>(sp => sp.GetRequiredService<DuckDbTelemetryStore>());
         services.AddSingleton<IMetricSeriesReader>(sp => sp.GetRequiredService<DuckDbTelemetryStore>());
+        services.AddSingleton<IServiceCallReader>(sp => sp.GetRequiredService<DuckDbTelemetryStore>());
         services.AddSingleton<ITelemetryRetention>(sp => sp.GetRequiredService<DuckDbTelemetryStore>());
         services.AddSingleton<IIssueCountReader>(sp => sp.GetRequiredService<DuckDbTelemetryStore>());
     }

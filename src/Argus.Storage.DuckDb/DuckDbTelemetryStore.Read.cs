@@ -44,14 +44,14 @@ public sealed partial class DuckDbTelemetryStore
         return ReadAsync<IReadOnlyList<RedPoint>>(connection =>
         {
             using var command = Command(connection, $"""
-                SELECT (start_ns // $step) * $step AS bucket, name, count(*),
+                SELECT (start_ns // $step) * $step AS bucket, {(query.ByEndpoint ? "name" : "''")}, count(*),
                        count(*) FILTER (WHERE {ErrorPredicate}),
                        quantile_cont(duration_ns, [0.5, 0.9, 0.95, 0.99])
                 FROM spans
                 WHERE tenant_id = $tenant AND service = $service AND kind = 2 AND start_ns >= $from AND start_ns < $to
                 {(query.Endpoint is null ? "" : "AND name = $endpoint")}
-                GROUP BY bucket, name
-                ORDER BY bucket, name
+                GROUP BY bucket{(query.ByEndpoint ? ", name" : "")}
+                ORDER BY bucket{(query.ByEndpoint ? ", name" : "")}
                 """,
                 Parameters(("tenant", tenantId), ("service", query.Service), ("from", query.Range.FromUnixNano), ("to", query.Range.ToUnixNano()),
                     ("step", step), query.Endpoint is null ? default : ("endpoint", query.Endpoint)));

@@ -72,6 +72,22 @@ public sealed class QueryCorrectnessTests
             Assert.Equal(Percentile(sorted, 0.99), point.GetProperty("p99Ms").GetDouble(), 2);
         }
 
+        // Over all endpoints at once (the console's service charts): one point, the percentiles of all 500 requests.
+        var whole = Assert.Single((await server.GetJsonAsync($"api/services/orders-api/red?{range}&step=1m&byEndpoint=false")).GetProperty("points").EnumerateArray());
+        var all = durations.Values.SelectMany(d => d).Order().ToList();
+        Assert.Equal("", whole.GetProperty("endpoint").GetString());
+        Assert.Equal(500, whole.GetProperty("requests").GetInt64());
+        Assert.Equal(errors.Values.Sum(), whole.GetProperty("errors").GetInt64());
+        Assert.Equal(Percentile(all, 0.50), whole.GetProperty("p50Ms").GetDouble(), 2);
+        Assert.Equal(Percentile(all, 0.90), whole.GetProperty("p90Ms").GetDouble(), 2);
+        Assert.Equal(Percentile(all, 0.99), whole.GetProperty("p99Ms").GetDouble(), 2);
+        using (var client = server.ApiClient())
+        using (var bad = await client.GetAsync($"api/services/orders-api/red?{range}&byEndpoint=sometimes"))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+            Assert.Contains("'byEndpoint' must be true", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
         var sqlStats = await server.GetJsonAsync($"api/sql?{range}&orderBy=count");
         var groups = sqlStats.GetProperty("statements").EnumerateArray().ToList();
         Assert.Equal(2, groups.Count);

@@ -7,7 +7,7 @@ namespace Argus.Web.Tests;
 /// The real Argus server (as the integration tests start it) with a small shop's telemetry sent over OTLP/JSON, and
 /// Debian's Chromium driven by Playwright in a new, empty profile. Playwright's own browser download is never used.
 /// </summary>
-public sealed class ConsoleFixture : IAsyncLifetime
+public sealed partial class ConsoleFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
@@ -47,6 +47,8 @@ public sealed class ConsoleFixture : IAsyncLifetime
         });
         ReadKey = await CreateReadKeyAsync();
         await SendShopTelemetryAsync();
+        await SendOrderTrafficAsync();
+        await SendShopMetricsAsync();
 
         _playwright = await Playwright.CreateAsync();
         _profile = Directory.CreateTempSubdirectory("argus-chromium-").FullName;

@@ -88,7 +88,9 @@ public interface ITelemetryReader
 public sealed record ServiceSummary(string Name, long SpanCount, long ErrorCount, long ServerSpanCount);
 
 /// <summary>Parameters of a RED (rate, errors, duration) query over a service's server spans.</summary>
-public sealed record RedQuery(string Service, TimeRange Range, TimeSpan Step, string? Endpoint = null);
+/// <param name="ByEndpoint">One point per step and endpoint (the default); false: one point per step over all the
+/// service's endpoints, with <see cref="RedPoint.Endpoint"/> empty and the percentiles of all its requests.</param>
+public sealed record RedQuery(string Service, TimeRange Range, TimeSpan Step, string? Endpoint = null, bool ByEndpoint = true);
 
 /// <summary>One step of one endpoint: request and error counts and duration percentiles in milliseconds.</summary>
 public sealed record RedPoint(

@@ -105,4 +105,11 @@ public interface IMetricSeriesReader
 
     /// <summary>The buckets of <paramref name="metric"/>'s series; the aggregation must be one the metric accepts.</summary>
     Task<MetricSeriesResult> QueryMetricSeriesAsync(string tenantId, MetricDescriptor metric, MetricSeriesQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The attribute keys that <see cref="MetricSeriesQuery.GroupBy"/> can take for the metric named <paramref name="name"/>
+    /// (of <paramref name="service"/> when given) in <paramref name="range"/>: its data points' keys, then its resources'
+    /// keys not among them, each in ordinal order, at most <paramref name="limit"/>.
+    /// </summary>
+    Task<IReadOnlyList<string>> GetMetricAttributeKeysAsync(string tenantId, string name, string? service, TimeRange range, int limit, CancellationToken cancellationToken);
 }

@@ -8,6 +8,15 @@ internal sealed record ServicesResponse(DateTimeOffset From, DateTimeOffset To, 
 
 internal sealed record RedResponse(string Service, DateTimeOffset From, DateTimeOffset To, double StepSeconds, IReadOnlyList<RedPoint> Points);
 
+/// <summary>A service's outgoing calls (client spans other than database statements) by target.</summary>
+internal sealed record ServiceCallsResponse(string Service, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<ExternalCallStats> Calls);
+
+/// <summary>A service's failed spans by operation and exception type.</summary>
+internal sealed record ServiceErrorsResponse(string Service, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<ServiceErrorItem> Errors);
+
+/// <summary>One group of failed spans; <see cref="SampleTraceId"/> is the newest one's trace.</summary>
+internal sealed record ServiceErrorItem(string Operation, string? ExceptionType, string? Message, long Count, DateTimeOffset LastSeen, string SampleTraceId);
+
 internal sealed record TraceListResponse(IReadOnlyList<TraceListItem> Traces);
 
 internal sealed record TraceListItem(string TraceId, string RootService, string RootName, DateTimeOffset Start, double DurationMs, int SpanCount, int ErrorCount);
@@ -105,6 +114,9 @@ internal sealed record LogsResponse(IReadOnlyList<LogItem> Logs);
 internal sealed record LogLevelsResponse(DateTimeOffset From, DateTimeOffset To, double StepSeconds, IReadOnlyList<LogLevelCount> Counts);
 
 internal sealed record MetricsResponse(IReadOnlyList<MetricSummary> Metrics);
+
+/// <summary>The attribute keys a metric's series can be grouped by: its points' keys, then its resources' keys.</summary>
+internal sealed record MetricAttributesResponse(string Name, IReadOnlyList<string> Keys);
 
 /// <summary>
 /// A metric's values per time bucket and series. <see cref="Bounds"/> (heatmap only) are the buckets' upper bounds; each

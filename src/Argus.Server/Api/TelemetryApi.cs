@@ -18,6 +18,8 @@ internal static class TelemetryApi
 
         group.MapGet("/services", GetServicesAsync);
         group.MapGet("/services/{service}/red", GetRedAsync);
+        group.MapGet("/services/{service}/calls", GetServiceCallsAsync);
+        group.MapGet("/services/{service}/errors", GetServiceErrorsAsync);
         group.MapGet("/traces", SearchTracesAsync);
         group.MapGet("/traces/{traceId}", GetTraceAsync);
         group.MapGet("/sql", GetSqlAsync);
@@ -25,6 +27,7 @@ internal static class TelemetryApi
         group.MapGet("/logs/levels", GetLogLevelsAsync);
         group.MapGet("/metrics", GetMetricsAsync);
         group.MapGet("/metrics/{name}/series", GetMetricSeriesAsync);
+        group.MapGet("/metrics/{name}/attributes", GetMetricAttributesAsync);
         return api;
     }
 
@@ -46,19 +49,54 @@ internal static class TelemetryApi
     }
 
     private static async Task<Results<Ok<RedResponse>, ValidationProblem>> GetRedAsync(
-        string service, string? from, string? to, string? step, string? endpoint,
+        string service, string? from, string? to, string? step, string? endpoint, string? byEndpoint,
         ClaimsPrincipal user, ITelemetryReader reader, TimeProvider time, CancellationToken ct)
     {
         var q = new QueryParameters(time);
         var range = q.Range(from, to);
         var stepSpan = q.Step(step, range);
+        var perEndpoint = true;
+        if (byEndpoint is not null && !bool.TryParse(byEndpoint, out perEndpoint))
+        {
+            q.Add("byEndpoint", $"'byEndpoint' must be true (a point per step and endpoint, the default) or false (a point per step over all endpoints); it is '{byEndpoint}'.");
+        }
+
         if (!q.IsValid)
         {
             return TypedResults.ValidationProblem(q.Errors);
         }
 
-        var points = await reader.GetRedAsync(user.Tenant(), new RedQuery(service, range, stepSpan, endpoint), ct);
+        var points = await reader.GetRedAsync(user.Tenant(), new RedQuery(service, range, stepSpan, endpoint, perEndpoint), ct);
         return TypedResults.Ok(new RedResponse(service, range.From, range.To, stepSpan.TotalSeconds, points));
+    }
+
+    /// <summary>At most this many targets or error groups a service answer.</summary>
+    private const int MaxBreakdownRows = 100;
+
+    private static Task<Results<Ok<ServiceCallsResponse>, ValidationProblem>> GetServiceCallsAsync(
+        string service, string? from, string? to, string? limit, ClaimsPrincipal user, IServiceCallReader reader, TimeProvider time, CancellationToken ct) =>
+        BreakdownAsync(from, to, limit, time, async (range, max) =>
+            new ServiceCallsResponse(service, range.From, range.To, await reader.GetExternalCallsAsync(user.Tenant(), service, range, max, ct)));
+
+    private static Task<Results<Ok<ServiceErrorsResponse>, ValidationProblem>> GetServiceErrorsAsync(
+        string service, string? from, string? to, string? limit, ClaimsPrincipal user, IServiceCallReader reader, TimeProvider time, CancellationToken ct) =>
+        BreakdownAsync(from, to, limit, time, async (range, max) => new ServiceErrorsResponse(service, range.From, range.To,
+            [.. (await reader.GetErrorSpansAsync(user.Tenant(), service, range, max, ct))
+                .Select(e => new ServiceErrorItem(e.Operation, e.ExceptionType, e.Message, e.Count, e.LastSeen, e.SampleTraceId.ToString()))]));
+
+    // A service breakdown's parameters: the range and how many rows.
+    private static async Task<Results<Ok<T>, ValidationProblem>> BreakdownAsync<T>(
+        string? from, string? to, string? limit, TimeProvider time, Func<TimeRange, int, Task<T>> read)
+    {
+        var q = new QueryParameters(time);
+        var range = q.Range(from, to);
+        var max = q.Limit(limit, 20, MaxBreakdownRows);
+        if (!q.IsValid)
+        {
+            return TypedResults.ValidationProblem(q.Errors);
+        }
+
+        return TypedResults.Ok(await read(range, max));
     }
 
     private static async Task<Results<Ok<TraceListResponse>, ValidationProblem>> SearchTracesAsync(
@@ -301,9 +339,7 @@ internal static class TelemetryApi
         var metric = await reader.DescribeMetricAsync(user.Tenant(), name, service, range, ct);
         if (metric is null)
         {
-            return TypedResults.Problem(
-                $"No metric named '{name}' is stored for this project{(service is null ? "" : $" from service '{service}'")}; GET /api/metrics lists the names.",
-                statusCode: StatusCodes.Status404NotFound, title: "Metric not found");
+            return MetricNotFound(name, service);
         }
 
         var accepted = metric.AcceptedAggregations;
@@ -331,4 +367,30 @@ internal static class TelemetryApi
     }
 
     private static string AggregationName(MetricAggregation aggregation) => aggregation.ToString().ToLowerInvariant();
+
+    private static ProblemHttpResult MetricNotFound(string name, string? service) => TypedResults.Problem(
+        $"No metric named '{name}' is stored for this project{(service is null ? "" : $" from service '{service}'")}; GET /api/metrics lists the names.",
+        statusCode: StatusCodes.Status404NotFound, title: "Metric not found");
+
+    /// <summary>At most this many keys: a metric with more attributes than this is not grouped by hand.</summary>
+    private const int MaxAttributeKeys = 100;
+
+    private static async Task<Results<Ok<MetricAttributesResponse>, ValidationProblem, ProblemHttpResult>> GetMetricAttributesAsync(
+        string name, string? service, string? from, string? to, ClaimsPrincipal user, IMetricSeriesReader reader, TimeProvider time, CancellationToken ct)
+    {
+        name = Uri.UnescapeDataString(name);
+        var q = new QueryParameters(time);
+        var range = q.Range(from, to);
+        if (!q.IsValid)
+        {
+            return TypedResults.ValidationProblem(q.Errors);
+        }
+
+        if (await reader.DescribeMetricAsync(user.Tenant(), name, service, range, ct) is null)
+        {
+            return MetricNotFound(name, service);
+        }
+
+        return TypedResults.Ok(new MetricAttributesResponse(name, await reader.GetMetricAttributeKeysAsync(user.Tenant(), name, service, range, MaxAttributeKeys, ct)));
+    }
 }

@@ -86,7 +86,8 @@ internal sealed record ConsoleTimeRange(TimeSpan? Relative, DateTimeOffset? From
         ? $"{From!.Value.UtcDateTime:yyyy-MM-dd HH:mm} – {To!.Value.UtcDateTime:yyyy-MM-dd HH:mm} UTC"
         : $"last {RangeValue}";
 
-    private static string Format(TimeSpan span) =>
+    /// <summary>A duration as the range picker writes it: 30s, 10m, 2h, 7d.</summary>
+    internal static string Format(TimeSpan span) =>
         span.TotalHours > 24 && span.TotalDays % 1 == 0 ? $"{span.TotalDays:0}d"
         : span.TotalHours >= 1 && span.TotalHours % 1 == 0 ? $"{span.TotalHours:0}h"
         : span.TotalMinutes >= 1 && span.TotalMinutes % 1 == 0 ? $"{span.TotalMinutes:0}m"

@@ -12,7 +12,7 @@ internal sealed record ServiceRow(string Name, long Requests, long Errors, doubl
 internal sealed record ServiceSeries(IReadOnlyList<double?> Requests, IReadOnlyList<double?> ErrorRate, IReadOnlyList<double?> P95Ms);
 
 /// <summary>One row of a service's endpoints table.</summary>
-internal sealed record EndpointRow(string Endpoint, long Requests, long Errors, double? ErrorRate, double P50Ms, double P95Ms, double P99Ms);
+internal sealed record EndpointRow(string Endpoint, long Requests, long Errors, double? ErrorRate, double P50Ms, double P90Ms, double P95Ms, double P99Ms);
 
 /// <summary>Reads a range's RED figures per service and per endpoint from <see cref="ITelemetryReader"/>.</summary>
 internal sealed class ServiceFigures(ITelemetryReader reader)
@@ -59,10 +59,12 @@ internal sealed class ServiceFigures(ITelemetryReader reader)
     /// <summary>The endpoints (server span names) of <paramref name="service"/> with one RED figure each over the whole range.</summary>
     public async Task<IReadOnlyList<EndpointRow>> EndpointsAsync(string tenant, string service, TimeRange range, CancellationToken cancellationToken)
     {
-        // One step as long as the range: one point per endpoint. The store buckets by start time modulo the step, so a
-        // range straddling a bucket boundary comes back in two points; those are merged below (counts add up, the
-        // percentiles are taken from the larger bucket).
-        var step = range.Duration > TimeSpan.Zero ? range.Duration : TimeSpan.FromSeconds(1);
+        // One point per endpoint: the store buckets by whole multiples of the step since the epoch, so a step longer than
+        // the time from the epoch to the range's end puts the whole range in one bucket, and the percentiles are exact
+        // over the range. (A step as long as the range would split a range that straddles a multiple of it in two, and
+        // two buckets' percentiles cannot be merged.) Should two points come all the same, they are merged below
+        // (counts add up, the percentiles are the larger bucket's or the largest).
+        var step = range.To - DateTimeOffset.UnixEpoch + TimeSpan.FromSeconds(1);
         var points = await reader.GetRedAsync(tenant, new RedQuery(service, range, step), cancellationToken);
         return [.. points
             .GroupBy(p => p.Endpoint, StringComparer.Ordinal)
@@ -71,7 +73,7 @@ internal sealed class ServiceFigures(ITelemetryReader reader)
                 var requests = g.Sum(p => p.Requests);
                 var errors = g.Sum(p => p.Errors);
                 var main = g.MaxBy(p => p.Requests)!;
-                return new EndpointRow(g.Key, requests, errors, Rate(errors, requests), main.P50Ms, g.Max(p => p.P95Ms), g.Max(p => p.P99Ms));
+                return new EndpointRow(g.Key, requests, errors, Rate(errors, requests), main.P50Ms, g.Max(p => p.P90Ms), g.Max(p => p.P95Ms), g.Max(p => p.P99Ms));
             })
             .OrderByDescending(e => e.Requests).ThenBy(e => e.Endpoint, StringComparer.Ordinal)];
     }

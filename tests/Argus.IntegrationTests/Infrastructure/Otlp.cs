@@ -45,6 +45,32 @@ public static class OtlpJson
         {"timeUnixNano":"{{Nanos(time)}}","severityNumber":{{severity}},"severityText":"{{severityText}}","body":{"stringValue":{{Quote(body)}}}{{(traceId is null ? "" : $",\"traceId\":\"{traceId}\"")}}{{(spanId is null ? "" : $",\"spanId\":\"{spanId}\"")}}
         """ + "}";
 
+    /// <summary>A metrics request with one resource holding <paramref name="metrics"/> (see <see cref="Gauge"/>, <see cref="Histogram"/>).</summary>
+    public static string Metrics(string service, IEnumerable<string> metrics) => $$"""
+        {"resourceMetrics":[{"resource":{"attributes":[{{Attr("service.name", service)}}]},
+          "scopeMetrics":[{"scope":{"name":"test"},"metrics":[{{string.Join(",", metrics)}}]}]}]}
+        """;
+
+    /// <summary>A gauge metric of <paramref name="points"/> (time, value, string attributes).</summary>
+    public static string Gauge(string name, string? unit, IEnumerable<(DateTimeOffset Time, double Value, (string Key, string Value)[] Attributes)> points) =>
+        "{\"name\":" + Quote(name) + ",\"unit\":" + Quote(unit ?? "") + ",\"gauge\":{\"dataPoints\":[" + string.Join(",", points.Select(p =>
+            "{\"timeUnixNano\":\"" + Nanos(p.Time) + "\",\"asDouble\":" + p.Value.ToString(CultureInfo.InvariantCulture) + ",\"attributes\":" + Attrs(p.Attributes) + "}")) + "]}}";
+
+    /// <summary>
+    /// A histogram metric with delta temporality: each point counts the observations of the <paramref name="interval"/>
+    /// before its time, in buckets of <paramref name="bounds"/> (one more count than bounds).
+    /// </summary>
+    public static string Histogram(string name, string? unit, double[] bounds, TimeSpan interval,
+        IEnumerable<(DateTimeOffset Time, long[] Counts, double Sum, (string Key, string Value)[] Attributes)> points) =>
+        "{\"name\":" + Quote(name) + ",\"unit\":" + Quote(unit ?? "") + ",\"histogram\":{\"aggregationTemporality\":1,\"dataPoints\":[" + string.Join(",", points.Select(p =>
+            "{\"startTimeUnixNano\":\"" + Nanos(p.Time - interval) + "\",\"timeUnixNano\":\"" + Nanos(p.Time) + "\",\"count\":\"" + p.Counts.Sum()
+            + "\",\"sum\":" + p.Sum.ToString(CultureInfo.InvariantCulture)
+            + ",\"bucketCounts\":[" + string.Join(",", p.Counts.Select(c => "\"" + c.ToString(CultureInfo.InvariantCulture) + "\""))
+            + "],\"explicitBounds\":[" + string.Join(",", bounds.Select(b => b.ToString(CultureInfo.InvariantCulture)))
+            + "],\"attributes\":" + Attrs(p.Attributes) + "}")) + "]}}";
+
+    private static string Attrs((string Key, string Value)[] attributes) => "[" + string.Join(",", attributes.Select(a => Attr(a.Key, a.Value))) + "]";
+
     public static string Quote(string value)
     {
         var sb = new StringBuilder("\"");
