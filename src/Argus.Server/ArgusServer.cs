@@ -80,7 +80,7 @@ public static class ArgusServer
 
         // Chart links in change reports are absolute on Argus:PublicUrl unless Argus:ChangeTracking:PublicUrl says otherwise.
         builder.Services.AddOptions<Argus.Operations.ChangeTracking.ChangeTrackingOptions>()
-            .PostConfigure<IOptions<ArgusOptions>>((tracking, argus) => tracking.PublicUrl ??= argus.Value.PublicUrl);
+            .PostConfigure<IConfiguration>((tracking, configuration) => tracking.PublicUrl ??= configuration[$"{ArgusOptions.SectionName}:{nameof(ArgusOptions.PublicUrl)}"]);
 
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
