@@ -40,27 +40,44 @@ public sealed partial class DuckDbTelemetryStore
     public Task<IReadOnlyList<RedPoint>> GetRedAsync(string tenantId, RedQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var step = StepNanos(query.Step);
-        return ReadAsync<IReadOnlyList<RedPoint>>(connection =>
+        return ReadRedAsync(tenantId, query.Range, query.Step, query.Service, query.Endpoint, static (_, point) => point, cancellationToken);
+    }
+
+    /// <summary>
+    /// <see cref="GetRedAsync"/> for every service at once: one scan of the range's SERVER spans instead of one per
+    /// service, whose points are the same as each service's own read.
+    /// </summary>
+    public Task<IReadOnlyList<ServiceRedPoint>> GetServicesRedAsync(string tenantId, TimeRange range, TimeSpan step, CancellationToken cancellationToken) =>
+        ReadRedAsync(tenantId, range, step, null, null, static (service, point) => new ServiceRedPoint(service, point), cancellationToken);
+
+    // The RED statement of both reads above: with a service it filters on it, without it groups by it (and reads it as
+    // column 5, which map receives; the per-service read gets that service back).
+    private Task<IReadOnlyList<T>> ReadRedAsync<T>(
+        string tenantId, TimeRange range, TimeSpan stepSpan, string? service, string? endpoint, Func<string, RedPoint, T> map, CancellationToken cancellationToken)
+    {
+        var step = StepNanos(stepSpan);
+        return ReadAsync<IReadOnlyList<T>>(connection =>
         {
+            var perService = service is null;
             using var command = Command(connection, $"""
                 SELECT (start_ns // $step) * $step AS bucket, name, count(*),
                        count(*) FILTER (WHERE {ErrorPredicate}),
-                       quantile_cont(duration_ns, [0.5, 0.9, 0.95, 0.99])
+                       quantile_cont(duration_ns, [0.5, 0.9, 0.95, 0.99]){(perService ? ", service" : "")}
                 FROM spans
-                WHERE tenant_id = $tenant AND service = $service AND kind = 2 AND start_ns >= $from AND start_ns < $to
-                {(query.Endpoint is null ? "" : "AND name = $endpoint")}
-                GROUP BY bucket, name
-                ORDER BY bucket, name
+                WHERE tenant_id = $tenant{(perService ? "" : " AND service = $service")} AND kind = 2 AND start_ns >= $from AND start_ns < $to
+                {(endpoint is null ? "" : "AND name = $endpoint")}
+                GROUP BY {(perService ? "service, " : "")}bucket, name
+                ORDER BY {(perService ? "service, " : "")}bucket, name
                 """,
-                Parameters(("tenant", tenantId), ("service", query.Service), ("from", query.Range.FromUnixNano), ("to", query.Range.ToUnixNano()),
-                    ("step", step), query.Endpoint is null ? default : ("endpoint", query.Endpoint)));
+                Parameters(("tenant", tenantId), perService ? default : ("service", service), ("from", range.FromUnixNano), ("to", range.ToUnixNano()),
+                    ("step", step), endpoint is null ? default : ("endpoint", endpoint)));
             return Query(command, r =>
             {
                 var q = r.GetFieldValue<List<double>>(4);
-                return new RedPoint(
+                var point = new RedPoint(
                     TimeRange.FromUnixNanoToTime(r.GetInt64(0)), r.GetString(1), r.GetInt64(2), r.GetInt64(3),
                     q[0] / 1e6, q[1] / 1e6, q[2] / 1e6, q[3] / 1e6);
+                return map(perService ? r.GetString(5) : service!, point);
             }, cancellationToken);
         }, cancellationToken);
     }
@@ -135,28 +152,74 @@ public sealed partial class DuckDbTelemetryStore
 
         return ReadAsync<IReadOnlyList<TraceSummary>>(connection =>
         {
+            // The newest traces first: the range is read in stretches from its end (see NewestFirst), each trace with its
+            // newest matching span, until enough traces are found. A trace found in a later (older) stretch has no matching
+            // span in the earlier ones, so the order by newest span is the same as one read of the whole range.
+            var limit = Math.Clamp(query.Limit, 1, 10_000);
+            using var find = Command(connection, $"""
+                SELECT trace_id, max(start_ns) AS newest
+                FROM spans
+                WHERE tenant_id = $tenant AND start_ns >= $from AND start_ns < $to{filters}
+                GROUP BY trace_id
+                ORDER BY newest DESC
+                LIMIT $limit
+                """, [.. parameters]);
+            var found = new List<UInt128>();
+            var seen = new HashSet<UInt128>();
+            foreach (var (from, to) in NewestFirst(query.Range.FromUnixNano, query.Range.ToUnixNano()))
+            {
+                find.Parameters["from"].Value = from;
+                find.Parameters["to"].Value = to;
+                found.AddRange(Query(find, r => ReadUInt128(r, 0), cancellationToken).Where(seen.Add));
+                if (found.Count >= limit)
+                {
+                    break;
+                }
+            }
+
+            if (found.Count == 0)
+            {
+                return [];
+            }
+
+            // Then each trace over all of its spans, also those outside the range.
             using var command = Command(connection, $"""
-                WITH matched AS (
-                    SELECT trace_id, max(start_ns) AS newest
-                    FROM spans
-                    WHERE tenant_id = $tenant AND start_ns >= $from AND start_ns < $to{filters}
-                    GROUP BY trace_id
-                    ORDER BY newest DESC
-                    LIMIT $limit)
                 SELECT trace_id,
                        arg_min(service, [CASE WHEN parent_span_id = 0 THEN 0 ELSE 1 END, start_ns]),
                        arg_min(name, [CASE WHEN parent_span_id = 0 THEN 0 ELSE 1 END, start_ns]),
                        min(start_ns), max(start_ns + duration_ns) - min(start_ns), count(*),
                        count(*) FILTER (WHERE {ErrorPredicate})
                 FROM spans
-                WHERE tenant_id = $tenant AND trace_id IN (SELECT trace_id FROM matched)
+                WHERE tenant_id = $tenant AND trace_id IN (SELECT unnest(string_split($traces, ',')::UHUGEINT[]))
                 GROUP BY trace_id
                 ORDER BY min(start_ns) DESC, trace_id
-                """, [.. parameters]);
+                """,
+                ("tenant", tenantId), ("traces", string.Join(',', found.Take(limit).Select(t => t.ToString(CultureInfo.InvariantCulture)))));
             return Query(command, r => new TraceSummary(
                 new TraceId(ReadUInt128(r, 0)), r.GetString(1), r.GetString(2), TimeRange.FromUnixNanoToTime(r.GetInt64(3)),
                 r.GetInt64(4) / 1e6, (int)r.GetInt64(5), (int)r.GetInt64(6)), cancellationToken);
         }, cancellationToken);
+    }
+
+    /// <summary>The first stretch a newest-first search reads: the last five minutes of its range.</summary>
+    private const long FirstStretchNanos = 300_000_000_000L;
+
+    /// <summary>
+    /// A range cut into stretches from its end backwards, each four times longer than the one before, the first
+    /// <see cref="FirstStretchNanos"/> long: [to - 5 min, to), [to - 25 min, to - 5 min), ... down to <paramref name="from"/>.
+    /// A newest-first search with a limit reads them in turn and stops once it has enough rows. Rows are written roughly
+    /// in time order, so the zone maps on the time column skip the row groups outside a stretch: a search whose answer
+    /// lies in the last minutes reads those, not the whole range; one that needs the whole range reads each row once.
+    /// </summary>
+    private static IEnumerable<(long From, long To)> NewestFirst(long from, long to)
+    {
+        Int128 width = FirstStretchNanos;
+        for (var end = to; end > from; width *= 4)
+        {
+            var start = end - width <= from ? from : (long)(end - width);
+            yield return (start, end);
+            end = start;
+        }
     }
 
     // Each key=value pair matches a span when the span's own attributes have it, or the promoted column that replaced
@@ -309,6 +372,9 @@ public sealed partial class DuckDbTelemetryStore
 
         return ReadAsync<IReadOnlyList<LogRecord>>(connection =>
         {
+            // Newest first, stretch by stretch from the range's end (see NewestFirst): each stretch is older than every
+            // row found before it, so its rows follow them in order, and the search stops once it has the limit.
+            var limit = Math.Clamp(query.Limit, 1, 10_000);
             using var command = Command(connection, $"""
                 SELECT l.tenant_id, l.service, l.time_ns, l.observed_ns, l.severity_number, l.severity_text, l.body, l.instance,
                        l.environment, l.scope, l.trace_id, l.span_id, l.event_name, l.exception_type, l.exception_message,
@@ -318,30 +384,45 @@ public sealed partial class DuckDbTelemetryStore
                 ORDER BY l.time_ns DESC
                 LIMIT $limit
                 """, [.. parameters]);
-            return Query(command, r => new LogRecord
+            var records = new List<LogRecord>();
+            foreach (var (from, to) in NewestFirst(query.Range.FromUnixNano, query.Range.ToUnixNano()))
             {
-                TenantId = r.GetString(0),
-                ServiceName = r.GetString(1),
-                TimeUnixNano = r.GetInt64(2),
-                ObservedTimeUnixNano = r.GetInt64(3),
-                SeverityNumber = r.GetFieldValue<sbyte>(4),
-                SeverityText = NullableString(r, 5),
-                Body = r.GetString(6),
-                ServiceInstanceId = NullableString(r, 7),
-                DeploymentEnvironment = NullableString(r, 8),
-                ScopeName = NullableString(r, 9),
-                TraceId = r.IsDBNull(10) ? TraceId.Empty : new TraceId(ReadUInt128(r, 10)),
-                SpanId = r.IsDBNull(11) ? SpanId.Empty : new SpanId(r.GetFieldValue<ulong>(11)),
-                EventName = NullableString(r, 12),
-                ExceptionType = NullableString(r, 13),
-                ExceptionMessage = NullableString(r, 14),
-                ExceptionStacktrace = NullableString(r, 15),
-                Attributes = AttributeCodec.Decode(NullableString(r, 16), NullableString(r, 17)),
-                ResourceAttributes = AttributeCodec.Decode(NullableString(r, 18), NullableString(r, 19)),
-                IssueId = r.IsDBNull(20) ? 0 : r.GetFieldValue<ulong>(20),
-            }, cancellationToken);
+                command.Parameters["from"].Value = from;
+                command.Parameters["to"].Value = to;
+                command.Parameters["limit"].Value = limit - records.Count;
+                records.AddRange(Query(command, ReadLog, cancellationToken));
+                if (records.Count >= limit)
+                {
+                    break;
+                }
+            }
+
+            return records;
         }, cancellationToken);
     }
+
+    private static LogRecord ReadLog(DbDataReader r) => new()
+        {
+            TenantId = r.GetString(0),
+            ServiceName = r.GetString(1),
+            TimeUnixNano = r.GetInt64(2),
+            ObservedTimeUnixNano = r.GetInt64(3),
+            SeverityNumber = r.GetFieldValue<sbyte>(4),
+            SeverityText = NullableString(r, 5),
+            Body = r.GetString(6),
+            ServiceInstanceId = NullableString(r, 7),
+            DeploymentEnvironment = NullableString(r, 8),
+            ScopeName = NullableString(r, 9),
+            TraceId = r.IsDBNull(10) ? TraceId.Empty : new TraceId(ReadUInt128(r, 10)),
+            SpanId = r.IsDBNull(11) ? SpanId.Empty : new SpanId(r.GetFieldValue<ulong>(11)),
+            EventName = NullableString(r, 12),
+            ExceptionType = NullableString(r, 13),
+            ExceptionMessage = NullableString(r, 14),
+            ExceptionStacktrace = NullableString(r, 15),
+            Attributes = AttributeCodec.Decode(NullableString(r, 16), NullableString(r, 17)),
+            ResourceAttributes = AttributeCodec.Decode(NullableString(r, 18), NullableString(r, 19)),
+            IssueId = r.IsDBNull(20) ? 0 : r.GetFieldValue<ulong>(20),
+        };
 
     /// <summary>Log counts per step and level; the level names come from <see cref="SeverityLevels.NameOf"/>.</summary>
     public Task<IReadOnlyList<LogLevelCount>> GetLogLevelCountsAsync(string tenantId, LogLevelQuery query, CancellationToken cancellationToken)

@@ -62,6 +62,22 @@ public interface ITelemetryReader
 
     Task<IReadOnlyList<RedPoint>> GetRedAsync(string tenantId, RedQuery query, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <see cref="GetRedAsync"/> for every service seen in the range, in one read: each service's points are the ones
+    /// its own <see cref="GetRedAsync"/> answers (no endpoint filter), ordered by service, time and endpoint. The default
+    /// reads service by service; a store overrides it to read the range once (the home and the services page ask for all).
+    /// </summary>
+    async Task<IReadOnlyList<ServiceRedPoint>> GetServicesRedAsync(string tenantId, TimeRange range, TimeSpan step, CancellationToken cancellationToken)
+    {
+        var points = new List<ServiceRedPoint>();
+        foreach (var service in (await GetServicesAsync(tenantId, range, cancellationToken)).OrderBy(s => s.Name, StringComparer.Ordinal))
+        {
+            points.AddRange((await GetRedAsync(tenantId, new RedQuery(service.Name, range, step), cancellationToken)).Select(p => new ServiceRedPoint(service.Name, p)));
+        }
+
+        return points;
+    }
+
     /// <summary>All spans of a trace, ordered by start time; empty when the trace is unknown to this tenant.</summary>
     Task<IReadOnlyList<SpanRecord>> GetTraceAsync(string tenantId, TraceId traceId, CancellationToken cancellationToken);
 
@@ -100,6 +116,9 @@ public sealed record RedPoint(
     double P90Ms,
     double P95Ms,
     double P99Ms);
+
+/// <summary>One service's <see cref="RedPoint"/>, from <see cref="ITelemetryReader.GetServicesRedAsync"/>.</summary>
+public sealed record ServiceRedPoint(string Service, RedPoint Point);
 
 /// <summary>
 /// Trace search filters; null means any. A trace matches when one of its spans matches every filter.
