@@ -40,44 +40,72 @@ public sealed partial class DuckDbTelemetryStore
     public Task<IReadOnlyList<RedPoint>> GetRedAsync(string tenantId, RedQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return ReadRedAsync(tenantId, query.Range, query.Step, query.Service, query.Endpoint, static (_, point) => point, cancellationToken);
+        return ReadRedAsync(tenantId, query.Range, [query.Step], query.Service, query.Endpoint, static (_, _, point) => point, cancellationToken);
     }
 
     /// <summary>
-    /// <see cref="GetRedAsync"/> for every service at once: one scan of the range's SERVER spans instead of one per
-    /// service, whose points are the same as each service's own read.
+    /// <see cref="GetRedAsync"/> for every service and step at once: one scan of the range's SERVER spans instead of one per
+    /// service and step (the steps are grouping sets of one aggregation), whose points are the same as each service's own read.
     /// </summary>
-    public Task<IReadOnlyList<ServiceRedPoint>> GetServicesRedAsync(string tenantId, TimeRange range, TimeSpan step, CancellationToken cancellationToken) =>
-        ReadRedAsync(tenantId, range, step, null, null, static (service, point) => new ServiceRedPoint(service, point), cancellationToken);
-
-    // The RED statement of both reads above: with a service it filters on it, without it groups by it (and reads it as
-    // column 5, which map receives; the per-service read gets that service back).
-    private Task<IReadOnlyList<T>> ReadRedAsync<T>(
-        string tenantId, TimeRange range, TimeSpan stepSpan, string? service, string? endpoint, Func<string, RedPoint, T> map, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ServiceRedPoint>> GetServicesRedAsync(string tenantId, TimeRange range, IReadOnlyList<TimeSpan> steps, CancellationToken cancellationToken)
     {
-        var step = StepNanos(stepSpan);
+        ArgumentNullException.ThrowIfNull(steps);
+        return steps.Count == 0
+            ? Task.FromResult<IReadOnlyList<ServiceRedPoint>>([])
+            : ReadRedAsync(tenantId, range, [.. steps.Distinct()], null, null, static (service, step, point) => new ServiceRedPoint(service, step, point), cancellationToken);
+    }
+
+    // The RED statement of both reads above. With a service it filters on it, without it groups by it (column 5; the
+    // per-service read gets its service back). Each step buckets in a column of its own (b0, b1, ...) and a grouping set;
+    // a row's step is the one bucket column it is grouped by (GROUPING() = 0), named in column 6.
+    private Task<IReadOnlyList<T>> ReadRedAsync<T>(
+        string tenantId, TimeRange range, TimeSpan[] steps, string? service, string? endpoint, Func<string, TimeSpan, RedPoint, T> map, CancellationToken cancellationToken)
+    {
+        var parameters = new List<(string, object?)> { ("tenant", tenantId), ("from", range.FromUnixNano), ("to", range.ToUnixNano()) };
+        var perService = service is null;
+        var key = perService ? "service, " : "";
+        if (!perService)
+        {
+            parameters.Add(("service", service));
+        }
+
+        if (endpoint is not null)
+        {
+            parameters.Add(("endpoint", endpoint));
+        }
+
+        var buckets = new List<string>();
+        for (var i = 0; i < steps.Length; i++)
+        {
+            parameters.Add(($"step{i}", StepNanos(steps[i])));
+            buckets.Add($"(start_ns // $step{i}) * $step{i} AS b{i}");
+        }
+
+        var (bucket, groups, which) = steps.Length == 1
+            ? ("b0", $"{key}b0, name", "0")
+            : ($"coalesce({string.Join(", ", Enumerable.Range(0, steps.Length).Select(i => $"b{i}"))})",
+                $"GROUPING SETS ({string.Join(", ", Enumerable.Range(0, steps.Length).Select(i => $"({key}b{i}, name)"))})",
+                $"CASE {string.Join(" ", Enumerable.Range(0, steps.Length).Select(i => $"WHEN GROUPING(b{i}) = 0 THEN {i}"))} END");
         return ReadAsync<IReadOnlyList<T>>(connection =>
         {
-            var perService = service is null;
             using var command = Command(connection, $"""
-                SELECT (start_ns // $step) * $step AS bucket, name, count(*),
-                       count(*) FILTER (WHERE {ErrorPredicate}),
-                       quantile_cont(duration_ns, [0.5, 0.9, 0.95, 0.99]){(perService ? ", service" : "")}
-                FROM spans
-                WHERE tenant_id = $tenant{(perService ? "" : " AND service = $service")} AND kind = 2 AND start_ns >= $from AND start_ns < $to
-                {(endpoint is null ? "" : "AND name = $endpoint")}
-                GROUP BY {(perService ? "service, " : "")}bucket, name
-                ORDER BY {(perService ? "service, " : "")}bucket, name
-                """,
-                Parameters(("tenant", tenantId), perService ? default : ("service", service), ("from", range.FromUnixNano), ("to", range.ToUnixNano()),
-                    ("step", step), endpoint is null ? default : ("endpoint", endpoint)));
+                SELECT * FROM (
+                    SELECT {bucket} AS bucket, name, count(*) AS n,
+                           count(*) FILTER (WHERE {ErrorPredicate}),
+                           quantile_cont(duration_ns, [0.5, 0.9, 0.95, 0.99]), {(perService ? "service" : "NULL")} AS service, {which} AS step
+                    FROM (SELECT *, {string.Join(", ", buckets)} FROM spans
+                          WHERE tenant_id = $tenant{(perService ? "" : " AND service = $service")} AND kind = 2 AND start_ns >= $from AND start_ns < $to
+                          {(endpoint is null ? "" : "AND name = $endpoint")})
+                    GROUP BY {groups})
+                ORDER BY step, {key}bucket, name
+                """, [.. parameters]);
             return Query(command, r =>
             {
                 var q = r.GetFieldValue<List<double>>(4);
                 var point = new RedPoint(
                     TimeRange.FromUnixNanoToTime(r.GetInt64(0)), r.GetString(1), r.GetInt64(2), r.GetInt64(3),
                     q[0] / 1e6, q[1] / 1e6, q[2] / 1e6, q[3] / 1e6);
-                return map(perService ? r.GetString(5) : service!, point);
+                return map(perService ? r.GetString(5) : service!, steps[r.GetInt32(6)], point);
             }, cancellationToken);
         }, cancellationToken);
     }

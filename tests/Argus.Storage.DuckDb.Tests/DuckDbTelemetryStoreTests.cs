@@ -505,13 +505,18 @@ public sealed class DuckDbTelemetryStoreTests : IDisposable
         await store.WriteAsync([TelemetryBatch.OfSpans(spans)], default);
 
         var range = new TimeRange(TimeRange.FromUnixNanoToTime(T0 + 90_000_000_000), TimeRange.FromUnixNanoToTime(T0 + 6_000_000_000_000));
-        foreach (var step in new[] { TimeSpan.FromMinutes(4), range.Duration, TimeSpan.FromHours(3) })
+        var services = (await store.GetServicesAsync("a", range, default)).Select(s => s.Name).Order(StringComparer.Ordinal).ToList();
+        TimeSpan[][] stepSets = [[TimeSpan.FromMinutes(4)], [range.Duration], [range.Duration, TimeSpan.FromMinutes(4)], [TimeSpan.FromHours(3), range.Duration, TimeSpan.FromHours(3)]];
+        foreach (var steps in stepSets)
         {
-            var all = await store.GetServicesRedAsync("a", range, step, default);
+            var all = await store.GetServicesRedAsync("a", range, steps, default);
             var expected = new List<ServiceRedPoint>();
-            foreach (var service in (await store.GetServicesAsync("a", range, default)).Select(s => s.Name).Order(StringComparer.Ordinal))
+            foreach (var step in steps.Distinct())
             {
-                expected.AddRange((await store.GetRedAsync("a", new RedQuery(service, range, step), default)).Select(p => new ServiceRedPoint(service, p)));
+                foreach (var service in services)
+                {
+                    expected.AddRange((await store.GetRedAsync("a", new RedQuery(service, range, step), default)).Select(p => new ServiceRedPoint(service, step, p)));
+                }
             }
 
             Assert.NotEmpty(all);
@@ -519,7 +524,8 @@ public sealed class DuckDbTelemetryStoreTests : IDisposable
             Assert.DoesNotContain(all, p => p.Service is "client-only" or "other-tenant");
         }
 
-        Assert.Empty(await store.GetServicesRedAsync("c", range, TimeSpan.FromMinutes(1), default));
+        Assert.Empty(await store.GetServicesRedAsync("c", range, [TimeSpan.FromMinutes(1)], default));
+        Assert.Empty(await store.GetServicesRedAsync("a", range, [], default));
     }
 
     [Fact]

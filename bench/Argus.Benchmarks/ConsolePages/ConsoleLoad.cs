@@ -213,15 +213,14 @@ internal static class ConsoleLoad
         var service = ConsoleData.ServiceName(1);
 
         // Home (src/Argus.Web/Model/HomeFigures.cs): the services, then every service's RED over the range (one point per
-        // endpoint), in the sparklines' steps, and over the same window a day and a week before (the change column).
+        // endpoint) and in the sparklines' steps in one read, and over the same window a day and a week before (the change column).
         async Task<int> Home(TimeRange range)
         {
             var rows = (await reader.GetServicesAsync(T, range, none)).Count;
-            rows += (await reader.GetServicesRedAsync(T, range, range.Duration, none)).Count;
-            rows += (await reader.GetServicesRedAsync(T, range, IssueTrend.StepFor(range.Duration, 30), none)).Count;
+            rows += (await reader.GetServicesRedAsync(T, range, [range.Duration, IssueTrend.StepFor(range.Duration, 30)], none)).Count;
             foreach (var back in new[] { TimeSpan.FromDays(1), TimeSpan.FromDays(7) })
             {
-                rows += (await reader.GetServicesRedAsync(T, Shift(range, back), range.Duration, none)).Count;
+                rows += (await reader.GetServicesRedAsync(T, Shift(range, back), [range.Duration], none)).Count;
             }
 
             return rows;

@@ -63,16 +63,21 @@ public interface ITelemetryReader
     Task<IReadOnlyList<RedPoint>> GetRedAsync(string tenantId, RedQuery query, CancellationToken cancellationToken);
 
     /// <summary>
-    /// <see cref="GetRedAsync"/> for every service seen in the range, in one read: each service's points are the ones
-    /// its own <see cref="GetRedAsync"/> answers (no endpoint filter), ordered by service, time and endpoint. The default
-    /// reads service by service; a store overrides it to read the range once (the home and the services page ask for all).
+    /// <see cref="GetRedAsync"/> for every service seen in the range, at each of <paramref name="steps"/>, in one read:
+    /// each service's points at a step are the ones its own <see cref="GetRedAsync"/> answers at that step (no endpoint
+    /// filter), ordered by step (as given), service, time and endpoint. The default reads service by service and step by
+    /// step; a store overrides it to read the range once (the home asks for all services, by range and by sparkline step).
     /// </summary>
-    async Task<IReadOnlyList<ServiceRedPoint>> GetServicesRedAsync(string tenantId, TimeRange range, TimeSpan step, CancellationToken cancellationToken)
+    async Task<IReadOnlyList<ServiceRedPoint>> GetServicesRedAsync(string tenantId, TimeRange range, IReadOnlyList<TimeSpan> steps, CancellationToken cancellationToken)
     {
         var points = new List<ServiceRedPoint>();
-        foreach (var service in (await GetServicesAsync(tenantId, range, cancellationToken)).OrderBy(s => s.Name, StringComparer.Ordinal))
+        var services = (await GetServicesAsync(tenantId, range, cancellationToken)).Select(s => s.Name).Order(StringComparer.Ordinal).ToList();
+        foreach (var step in steps.Distinct())
         {
-            points.AddRange((await GetRedAsync(tenantId, new RedQuery(service.Name, range, step), cancellationToken)).Select(p => new ServiceRedPoint(service.Name, p)));
+            foreach (var service in services)
+            {
+                points.AddRange((await GetRedAsync(tenantId, new RedQuery(service, range, step), cancellationToken)).Select(p => new ServiceRedPoint(service, step, p)));
+            }
         }
 
         return points;
@@ -118,7 +123,7 @@ public sealed record RedPoint(
     double P99Ms);
 
 /// <summary>One service's <see cref="RedPoint"/>, from <see cref="ITelemetryReader.GetServicesRedAsync"/>.</summary>
-public sealed record ServiceRedPoint(string Service, RedPoint Point);
+public sealed record ServiceRedPoint(string Service, TimeSpan Step, RedPoint Point);
 
 /// <summary>
 /// Trace search filters; null means any. A trace matches when one of its spans matches every filter.

@@ -30,26 +30,24 @@ internal sealed class ServiceFigures(ITelemetryReader reader)
     /// of a service (named, with its span count as the caller counted them) from its <see cref="EndpointsAsync"/>; a
     /// service without requests gets an empty row. <see cref="ServiceRow.P95Ms"/> is the largest p95 of its endpoints.
     /// </summary>
-    public async Task<Func<string, long, ServiceRow>> RowsAsync(string tenant, TimeRange range, CancellationToken cancellationToken)
-    {
-        var byService = (await reader.GetServicesRedAsync(tenant, range, WholeRange(range), cancellationToken))
-            .GroupBy(p => p.Service, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => Endpoints(g.Select(p => p.Point)), StringComparer.Ordinal);
-        return (service, spans) => Row(service, byService.GetValueOrDefault(service) ?? [], spans);
-    }
+    public async Task<Func<string, long, ServiceRow>> RowsAsync(string tenant, TimeRange range, CancellationToken cancellationToken) =>
+        Rows(await reader.GetServicesRedAsync(tenant, range, [WholeRange(range)], cancellationToken));
 
     /// <summary>
-    /// Every service's requests, error rate and p95 per step of <paramref name="step"/> over the range, oldest first, every
-    /// step (null rate and p95 where a step has no request), from one read; a service without requests gets a series of
-    /// empty steps. A step's p95 is the largest of its endpoints' (as <see cref="ServiceRow.P95Ms"/> is).
+    /// <see cref="RowsAsync"/> and every service's requests, error rate and p95 per step of <paramref name="step"/> over the
+    /// range, oldest first, every step (null rate and p95 where a step has no request), from one read; a service without
+    /// requests gets a series of empty steps. A step's p95 is the largest of its endpoints' (as <see cref="ServiceRow.P95Ms"/> is).
     /// </summary>
-    public async Task<Func<string, ServiceSeries>> AllSeriesAsync(string tenant, TimeRange range, TimeSpan step, CancellationToken cancellationToken)
+    public async Task<(Func<string, long, ServiceRow> Rows, Func<string, ServiceSeries> Series)> RowsAndSeriesAsync(
+        string tenant, TimeRange range, TimeSpan step, CancellationToken cancellationToken)
     {
-        var byService = (await reader.GetServicesRedAsync(tenant, range, step, cancellationToken))
+        var whole = WholeRange(range);
+        var points = await reader.GetServicesRedAsync(tenant, range, [whole, step], cancellationToken);
+        var byService = points.Where(p => p.Step == step)
             .GroupBy(p => p.Service, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => Series(g.Select(p => p.Point), range, step), StringComparer.Ordinal);
         var empty = Series([], range, step);
-        return service => byService.GetValueOrDefault(service) ?? empty;
+        return (Rows(points.Where(p => p.Step == whole)), service => byService.GetValueOrDefault(service) ?? empty);
     }
 
     /// <summary>The endpoints (server span names) of <paramref name="service"/> with one RED figure each over the whole range.</summary>
@@ -59,6 +57,14 @@ internal sealed class ServiceFigures(ITelemetryReader reader)
     // One step as long as the range: one point per endpoint. The store buckets by start time modulo the step, so a
     // range straddling a bucket boundary comes back in two points; Endpoints merges them.
     private static TimeSpan WholeRange(TimeRange range) => range.Duration > TimeSpan.Zero ? range.Duration : TimeSpan.FromSeconds(1);
+
+    private static Func<string, long, ServiceRow> Rows(IEnumerable<ServiceRedPoint> points)
+    {
+        var byService = points
+            .GroupBy(p => p.Service, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => Endpoints(g.Select(p => p.Point)), StringComparer.Ordinal);
+        return (service, spans) => Row(service, byService.GetValueOrDefault(service) ?? [], spans);
+    }
 
     private static ServiceRow Row(string service, List<EndpointRow> endpoints, long spans)
     {
