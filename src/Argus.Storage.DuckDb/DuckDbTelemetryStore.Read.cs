@@ -180,49 +180,56 @@ public sealed partial class DuckDbTelemetryStore
 
         return ReadAsync<IReadOnlyList<TraceSummary>>(connection =>
         {
-            // The newest traces first: the range is read in stretches from its end (see NewestFirst), each trace with its
-            // newest matching span, until enough traces are found. A trace found in a later (older) stretch has no matching
-            // span in the earlier ones, so the order by newest span is the same as one read of the whole range.
+            // The newest traces first. The range is read in stretches from its end (see NewestFirst), each trace with its
+            // newest matching span, until enough traces are found: a trace found in a later (older) stretch has no matching
+            // span in the earlier ones, so the newest traces of the stretches read so far are the newest of the whole range.
+            // The search proper then reads only that part of the range (its `matched`), each trace over all of its spans.
             var limit = Math.Clamp(query.Limit, 1, 10_000);
             using var find = Command(connection, $"""
-                SELECT trace_id, max(start_ns) AS newest
+                SELECT trace_id
                 FROM spans
                 WHERE tenant_id = $tenant AND start_ns >= $from AND start_ns < $to{filters}
                 GROUP BY trace_id
-                ORDER BY newest DESC
                 LIMIT $limit
                 """, [.. parameters]);
-            var found = new List<UInt128>();
             var seen = new HashSet<UInt128>();
-            foreach (var (from, to) in NewestFirst(query.Range.FromUnixNano, query.Range.ToUnixNano()))
+            var from = query.Range.FromUnixNano;
+            foreach (var stretch in NewestFirst(query.Range.FromUnixNano, query.Range.ToUnixNano()))
             {
-                find.Parameters["from"].Value = from;
-                find.Parameters["to"].Value = to;
-                found.AddRange(Query(find, r => ReadUInt128(r, 0), cancellationToken).Where(seen.Add));
-                if (found.Count >= limit)
+                find.Parameters["from"].Value = stretch.From;
+                find.Parameters["to"].Value = stretch.To;
+                seen.UnionWith(Query(find, r => ReadUInt128(r, 0), cancellationToken));
+                if (seen.Count >= limit)
                 {
+                    from = stretch.From;
                     break;
                 }
             }
 
-            if (found.Count == 0)
+            if (seen.Count == 0)
             {
                 return [];
             }
 
-            // Then each trace over all of its spans, also those outside the range.
             using var command = Command(connection, $"""
+                WITH matched AS (
+                    SELECT trace_id, max(start_ns) AS newest
+                    FROM spans
+                    WHERE tenant_id = $tenant AND start_ns >= $from AND start_ns < $to{filters}
+                    GROUP BY trace_id
+                    ORDER BY newest DESC
+                    LIMIT $limit)
                 SELECT trace_id,
                        arg_min(service, [CASE WHEN parent_span_id = 0 THEN 0 ELSE 1 END, start_ns]),
                        arg_min(name, [CASE WHEN parent_span_id = 0 THEN 0 ELSE 1 END, start_ns]),
                        min(start_ns), max(start_ns + duration_ns) - min(start_ns), count(*),
                        count(*) FILTER (WHERE {ErrorPredicate})
                 FROM spans
-                WHERE tenant_id = $tenant AND trace_id IN (SELECT unnest(string_split($traces, ',')::UHUGEINT[]))
+                WHERE tenant_id = $tenant AND trace_id IN (SELECT trace_id FROM matched)
                 GROUP BY trace_id
                 ORDER BY min(start_ns) DESC, trace_id
-                """,
-                ("tenant", tenantId), ("traces", string.Join(',', found.Take(limit).Select(t => t.ToString(CultureInfo.InvariantCulture)))));
+                """, [.. parameters]);
+            command.Parameters["from"].Value = from;
             return Query(command, r => new TraceSummary(
                 new TraceId(ReadUInt128(r, 0)), r.GetString(1), r.GetString(2), TimeRange.FromUnixNanoToTime(r.GetInt64(3)),
                 r.GetInt64(4) / 1e6, (int)r.GetInt64(5), (int)r.GetInt64(6)), cancellationToken);
