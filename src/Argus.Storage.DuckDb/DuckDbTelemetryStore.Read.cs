@@ -40,27 +40,75 @@ public sealed partial class DuckDbTelemetryStore
     public Task<IReadOnlyList<RedPoint>> GetRedAsync(string tenantId, RedQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var step = StepNanos(query.Step);
-        return ReadAsync<IReadOnlyList<RedPoint>>(connection =>
+        return ReadRedAsync(tenantId, query.Range, [query.Step], query.Service, query.Endpoint, query.ByEndpoint, static (_, _, point) => point, cancellationToken);
+    }
+
+    /// <summary>
+    /// <see cref="GetRedAsync"/> for every service and step at once: one scan of the range's SERVER spans instead of one per
+    /// service and step (the steps are grouping sets of one aggregation), whose points are the same as each service's own read.
+    /// </summary>
+    public Task<IReadOnlyList<ServiceRedPoint>> GetServicesRedAsync(string tenantId, TimeRange range, IReadOnlyList<TimeSpan> steps, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        return steps.Count == 0
+            ? Task.FromResult<IReadOnlyList<ServiceRedPoint>>([])
+            : ReadRedAsync(tenantId, range, [.. steps.Distinct()], null, null, true, static (service, step, point) => new ServiceRedPoint(service, step, point), cancellationToken);
+    }
+
+    // The RED statement of both reads above. With a service it filters on it, without it groups by it (column 5; the
+    // per-service read gets its service back). Each step buckets in a column of its own (b0, b1, ...) and a grouping set;
+    // a row's step is the one bucket column it is grouped by (GROUPING() = 0), named in column 6. Not by endpoint, the
+    // points are over all of them (their endpoint is empty).
+    private Task<IReadOnlyList<T>> ReadRedAsync<T>(
+        string tenantId, TimeRange range, TimeSpan[] steps, string? service, string? endpoint, bool byEndpoint,
+        Func<string, TimeSpan, RedPoint, T> map, CancellationToken cancellationToken)
+    {
+        var name = byEndpoint ? ", name" : "";
+        var parameters = new List<(string, object?)> { ("tenant", tenantId), ("from", range.FromUnixNano), ("to", range.ToUnixNano()) };
+        var perService = service is null;
+        var key = perService ? "service, " : "";
+        if (!perService)
+        {
+            parameters.Add(("service", service));
+        }
+
+        if (endpoint is not null)
+        {
+            parameters.Add(("endpoint", endpoint));
+        }
+
+        var buckets = new List<string>();
+        for (var i = 0; i < steps.Length; i++)
+        {
+            parameters.Add(($"step{i}", StepNanos(steps[i])));
+            buckets.Add($"(start_ns // $step{i}) * $step{i} AS b{i}");
+        }
+
+        var (bucket, groups, which) = steps.Length == 1
+            ? ("b0", $"{key}b0{name}", "0")
+            : ($"coalesce({string.Join(", ", Enumerable.Range(0, steps.Length).Select(i => $"b{i}"))})",
+                $"GROUPING SETS ({string.Join(", ", Enumerable.Range(0, steps.Length).Select(i => $"({key}b{i}{name})"))})",
+                $"CASE {string.Join(" ", Enumerable.Range(0, steps.Length).Select(i => $"WHEN GROUPING(b{i}) = 0 THEN {i}"))} END");
+        return ReadAsync<IReadOnlyList<T>>(connection =>
         {
             using var command = Command(connection, $"""
-                SELECT (start_ns // $step) * $step AS bucket, {(query.ByEndpoint ? "name" : "''")}, count(*),
-                       count(*) FILTER (WHERE {ErrorPredicate}),
-                       quantile_cont(duration_ns, [0.5, 0.9, 0.95, 0.99])
-                FROM spans
-                WHERE tenant_id = $tenant AND service = $service AND kind = 2 AND start_ns >= $from AND start_ns < $to
-                {(query.Endpoint is null ? "" : "AND name = $endpoint")}
-                GROUP BY bucket{(query.ByEndpoint ? ", name" : "")}
-                ORDER BY bucket{(query.ByEndpoint ? ", name" : "")}
-                """,
-                Parameters(("tenant", tenantId), ("service", query.Service), ("from", query.Range.FromUnixNano), ("to", query.Range.ToUnixNano()),
-                    ("step", step), query.Endpoint is null ? default : ("endpoint", query.Endpoint)));
+                SELECT * FROM (
+                    SELECT {bucket} AS bucket, {(byEndpoint ? "name" : "''")} AS name, count(*) AS n,
+                           count(*) FILTER (WHERE {ErrorPredicate}),
+                           quantile_cont(duration_ns, [0.5, 0.9, 0.95, 0.99]), {(perService ? "service" : "NULL")} AS service, {which} AS step
+                    FROM (SELECT *, {string.Join(", ", buckets)} FROM spans
+                          WHERE tenant_id = $tenant{(perService ? "" : " AND service = $service")} AND kind = 2 AND start_ns >= $from AND start_ns < $to
+                          {(endpoint is null ? "" : "AND name = $endpoint")})
+                    GROUP BY {groups})
+                ORDER BY step, {key}bucket{name}
+                """, [.. parameters]);
             return Query(command, r =>
             {
                 var q = r.GetFieldValue<List<double>>(4);
-                return new RedPoint(
+                var point = new RedPoint(
                     TimeRange.FromUnixNanoToTime(r.GetInt64(0)), r.GetString(1), r.GetInt64(2), r.GetInt64(3),
                     q[0] / 1e6, q[1] / 1e6, q[2] / 1e6, q[3] / 1e6);
+                return map(perService ? r.GetString(5) : service!, steps[r.GetInt32(6)], point);
             }, cancellationToken);
         }, cancellationToken);
     }
@@ -135,6 +183,37 @@ public sealed partial class DuckDbTelemetryStore
 
         return ReadAsync<IReadOnlyList<TraceSummary>>(connection =>
         {
+            // The newest traces first. The range is read in stretches from its end (see NewestFirst), each trace with its
+            // newest matching span, until enough traces are found: a trace found in a later (older) stretch has no matching
+            // span in the earlier ones, so the newest traces of the stretches read so far are the newest of the whole range.
+            // The search proper then reads only that part of the range (its `matched`), each trace over all of its spans.
+            var limit = Math.Clamp(query.Limit, 1, 10_000);
+            using var find = Command(connection, $"""
+                SELECT trace_id
+                FROM spans
+                WHERE tenant_id = $tenant AND start_ns >= $from AND start_ns < $to{filters}
+                GROUP BY trace_id
+                LIMIT $limit
+                """, [.. parameters]);
+            var seen = new HashSet<UInt128>();
+            var from = query.Range.FromUnixNano;
+            foreach (var stretch in NewestFirst(query.Range.FromUnixNano, query.Range.ToUnixNano()))
+            {
+                find.Parameters["from"].Value = stretch.From;
+                find.Parameters["to"].Value = stretch.To;
+                seen.UnionWith(Query(find, r => ReadUInt128(r, 0), cancellationToken));
+                if (seen.Count >= limit)
+                {
+                    from = stretch.From;
+                    break;
+                }
+            }
+
+            if (seen.Count == 0)
+            {
+                return [];
+            }
+
             using var command = Command(connection, $"""
                 WITH matched AS (
                     SELECT trace_id, max(start_ns) AS newest
@@ -153,10 +232,32 @@ public sealed partial class DuckDbTelemetryStore
                 GROUP BY trace_id
                 ORDER BY min(start_ns) DESC, trace_id
                 """, [.. parameters]);
+            command.Parameters["from"].Value = from;
             return Query(command, r => new TraceSummary(
                 new TraceId(ReadUInt128(r, 0)), r.GetString(1), r.GetString(2), TimeRange.FromUnixNanoToTime(r.GetInt64(3)),
                 r.GetInt64(4) / 1e6, (int)r.GetInt64(5), (int)r.GetInt64(6)), cancellationToken);
         }, cancellationToken);
+    }
+
+    /// <summary>The first stretch a newest-first search reads: the last five minutes of its range.</summary>
+    private const long FirstStretchNanos = 300_000_000_000L;
+
+    /// <summary>
+    /// A range cut into stretches from its end backwards, each four times longer than the one before, the first
+    /// <see cref="FirstStretchNanos"/> long: [to - 5 min, to), [to - 25 min, to - 5 min), ... down to <paramref name="from"/>.
+    /// A newest-first search with a limit reads them in turn and stops once it has enough rows. Rows are written roughly
+    /// in time order, so the zone maps on the time column skip the row groups outside a stretch: a search whose answer
+    /// lies in the last minutes reads those, not the whole range; one that needs the whole range reads each row once.
+    /// </summary>
+    private static IEnumerable<(long From, long To)> NewestFirst(long from, long to)
+    {
+        Int128 width = FirstStretchNanos;
+        for (var end = to; end > from; width *= 4)
+        {
+            var start = end - width <= from ? from : (long)(end - width);
+            yield return (start, end);
+            end = start;
+        }
     }
 
     // Each key=value pair matches a span when the span's own attributes have it, or the promoted column that replaced
@@ -309,6 +410,9 @@ public sealed partial class DuckDbTelemetryStore
 
         return ReadAsync<IReadOnlyList<LogRecord>>(connection =>
         {
+            // Newest first, stretch by stretch from the range's end (see NewestFirst): each stretch is older than every
+            // row found before it, so its rows follow them in order, and the search stops once it has the limit.
+            var limit = Math.Clamp(query.Limit, 1, 10_000);
             using var command = Command(connection, $"""
                 SELECT l.tenant_id, l.service, l.time_ns, l.observed_ns, l.severity_number, l.severity_text, l.body, l.instance,
                        l.environment, l.scope, l.trace_id, l.span_id, l.event_name, l.exception_type, l.exception_message,
@@ -318,30 +422,45 @@ public sealed partial class DuckDbTelemetryStore
                 ORDER BY l.time_ns DESC
                 LIMIT $limit
                 """, [.. parameters]);
-            return Query(command, r => new LogRecord
+            var records = new List<LogRecord>();
+            foreach (var (from, to) in NewestFirst(query.Range.FromUnixNano, query.Range.ToUnixNano()))
             {
-                TenantId = r.GetString(0),
-                ServiceName = r.GetString(1),
-                TimeUnixNano = r.GetInt64(2),
-                ObservedTimeUnixNano = r.GetInt64(3),
-                SeverityNumber = r.GetFieldValue<sbyte>(4),
-                SeverityText = NullableString(r, 5),
-                Body = r.GetString(6),
-                ServiceInstanceId = NullableString(r, 7),
-                DeploymentEnvironment = NullableString(r, 8),
-                ScopeName = NullableString(r, 9),
-                TraceId = r.IsDBNull(10) ? TraceId.Empty : new TraceId(ReadUInt128(r, 10)),
-                SpanId = r.IsDBNull(11) ? SpanId.Empty : new SpanId(r.GetFieldValue<ulong>(11)),
-                EventName = NullableString(r, 12),
-                ExceptionType = NullableString(r, 13),
-                ExceptionMessage = NullableString(r, 14),
-                ExceptionStacktrace = NullableString(r, 15),
-                Attributes = AttributeCodec.Decode(NullableString(r, 16), NullableString(r, 17)),
-                ResourceAttributes = AttributeCodec.Decode(NullableString(r, 18), NullableString(r, 19)),
-                IssueId = r.IsDBNull(20) ? 0 : r.GetFieldValue<ulong>(20),
-            }, cancellationToken);
+                command.Parameters["from"].Value = from;
+                command.Parameters["to"].Value = to;
+                command.Parameters["limit"].Value = limit - records.Count;
+                records.AddRange(Query(command, ReadLog, cancellationToken));
+                if (records.Count >= limit)
+                {
+                    break;
+                }
+            }
+
+            return records;
         }, cancellationToken);
     }
+
+    private static LogRecord ReadLog(DbDataReader r) => new()
+        {
+            TenantId = r.GetString(0),
+            ServiceName = r.GetString(1),
+            TimeUnixNano = r.GetInt64(2),
+            ObservedTimeUnixNano = r.GetInt64(3),
+            SeverityNumber = r.GetFieldValue<sbyte>(4),
+            SeverityText = NullableString(r, 5),
+            Body = r.GetString(6),
+            ServiceInstanceId = NullableString(r, 7),
+            DeploymentEnvironment = NullableString(r, 8),
+            ScopeName = NullableString(r, 9),
+            TraceId = r.IsDBNull(10) ? TraceId.Empty : new TraceId(ReadUInt128(r, 10)),
+            SpanId = r.IsDBNull(11) ? SpanId.Empty : new SpanId(r.GetFieldValue<ulong>(11)),
+            EventName = NullableString(r, 12),
+            ExceptionType = NullableString(r, 13),
+            ExceptionMessage = NullableString(r, 14),
+            ExceptionStacktrace = NullableString(r, 15),
+            Attributes = AttributeCodec.Decode(NullableString(r, 16), NullableString(r, 17)),
+            ResourceAttributes = AttributeCodec.Decode(NullableString(r, 18), NullableString(r, 19)),
+            IssueId = r.IsDBNull(20) ? 0 : r.GetFieldValue<ulong>(20),
+        };
 
     /// <summary>Log counts per step and level; the level names come from <see cref="SeverityLevels.NameOf"/>.</summary>
     public Task<IReadOnlyList<LogLevelCount>> GetLogLevelCountsAsync(string tenantId, LogLevelQuery query, CancellationToken cancellationToken)

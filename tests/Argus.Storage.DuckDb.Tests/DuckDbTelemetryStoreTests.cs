@@ -481,6 +481,103 @@ public sealed class DuckDbTelemetryStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Red_of_all_services_is_each_services_own_red()
+    {
+        await using var store = Open();
+        var random = new Random(11);
+        var spans = new List<SpanRecord>();
+        ulong id = 1;
+        foreach (var service in new[] { "web", "api", "worker" })
+        {
+            foreach (var endpoint in new[] { "GET /a", "POST /b", "GET /c" })
+            {
+                for (var i = 0; i < 200; i++, id++)
+                {
+                    var kind = i % 7 == 0 ? SpanKind.Client : SpanKind.Server;
+                    spans.Add(Span("a", new TraceId(id), id, service, endpoint, random.Next(0, 7_200_000), Math.Round(random.NextDouble() * 400, 3), kind,
+                        status: i % 9 == 0 ? SpanStatusCode.Error : SpanStatusCode.Ok));
+                }
+            }
+        }
+
+        spans.Add(Span("a", new TraceId(id), id, "client-only", "GET /x", 10, 5, SpanKind.Client));
+        spans.Add(Span("b", new TraceId(id + 1), id + 1, "other-tenant", "GET /a", 10, 5));
+        await store.WriteAsync([TelemetryBatch.OfSpans(spans)], default);
+
+        var range = new TimeRange(TimeRange.FromUnixNanoToTime(T0 + 90_000_000_000), TimeRange.FromUnixNanoToTime(T0 + 6_000_000_000_000));
+        var services = (await store.GetServicesAsync("a", range, default)).Select(s => s.Name).Order(StringComparer.Ordinal).ToList();
+        TimeSpan[][] stepSets = [[TimeSpan.FromMinutes(4)], [range.Duration], [range.Duration, TimeSpan.FromMinutes(4)], [TimeSpan.FromHours(3), range.Duration, TimeSpan.FromHours(3)]];
+        foreach (var steps in stepSets)
+        {
+            var all = await store.GetServicesRedAsync("a", range, steps, default);
+            var expected = new List<ServiceRedPoint>();
+            foreach (var step in steps.Distinct())
+            {
+                foreach (var service in services)
+                {
+                    expected.AddRange((await store.GetRedAsync("a", new RedQuery(service, range, step), default)).Select(p => new ServiceRedPoint(service, step, p)));
+                }
+            }
+
+            Assert.NotEmpty(all);
+            Assert.Equal(expected, all);
+            Assert.DoesNotContain(all, p => p.Service is "client-only" or "other-tenant");
+        }
+
+        Assert.Empty(await store.GetServicesRedAsync("c", range, [TimeSpan.FromMinutes(1)], default));
+        Assert.Empty(await store.GetServicesRedAsync("a", range, [], default));
+    }
+
+    [Fact]
+    public async Task Newest_first_searches_read_the_range_from_its_end_and_answer_as_one_read_would()
+    {
+        // Spread over a day, so that a search reads several stretches from the range's end (5 min, 20 min, 80 min, ...).
+        await using var store = Open();
+        var random = new Random(5);
+        var spans = new List<SpanRecord>();
+        var logs = new List<LogRecord>();
+        for (ulong t = 1; t <= 400; t++)
+        {
+            // Hours apart at first, seconds apart near the end: each stretch holds some traces, the later ones more.
+            var startMs = (long)(86_000_000 * Math.Sqrt(random.NextDouble()));
+            spans.Add(Span("a", new TraceId(t), t * 10, t % 3 == 0 ? "db" : "web", "GET /", startMs, 20 + (t % 50)));
+
+            // A few traces whose child starts 30 minutes after the root: the child decides when the trace was last seen.
+            spans.Add(Span("a", new TraceId(t), (t * 10) + 1, "db", "SELECT", startMs + (t % 5 == 0 ? 1_800_000 : 3), 5, SpanKind.Client, parent: t * 10));
+            logs.Add(new LogRecord { TenantId = "a", TimeUnixNano = T0 + (startMs * 1_000_000), SeverityNumber = (int)(t % 24) + 1, Body = $"log {t}", ServiceName = "web" });
+        }
+
+        await store.WriteAsync([TelemetryBatch.OfSpans(spans), TelemetryBatch.OfLogs(logs)], default);
+        var range = new TimeRange(TimeRange.FromUnixNanoToTime(T0 + 60_000_000_000), TimeRange.FromUnixNanoToTime(T0 + 86_000_000_000_000));
+        bool In(long ns) => ns >= range.FromUnixNano && ns < range.ToUnixNano();
+
+        foreach (var (limit, service) in new[] { (1, (string?)null), (7, null), (50, null), (120, null), (10_000, null), (30, "db") })
+        {
+            var expected = spans
+                .Where(s => In(s.StartTimeUnixNano) && (service is null || s.ServiceName == service))
+                .GroupBy(s => s.TraceId)
+                .OrderByDescending(g => g.Max(s => s.StartTimeUnixNano))
+                .Take(limit)
+                .Select(g => spans.Where(s => s.TraceId == g.Key).ToList())
+                .OrderByDescending(g => g.Min(s => s.StartTimeUnixNano))
+                .Select(g => new TraceSummary(g[0].TraceId, g[0].ServiceName, g[0].Name, TimeRange.FromUnixNanoToTime(g.Min(s => s.StartTimeUnixNano)),
+                    (g.Max(s => s.StartTimeUnixNano + s.DurationNano) - g.Min(s => s.StartTimeUnixNano)) / 1e6, g.Count, 0))
+                .ToList();
+            Assert.Equal(expected, await store.SearchTracesAsync("a", new TraceQuery(range, service, Limit: limit), default));
+        }
+
+        foreach (var (limit, severity) in new[] { (1, 0), (9, 0), (100, 0), (150, 0), (10_000, 0), (40, 17) })
+        {
+            var expected = logs.Where(l => In(l.TimeUnixNano) && l.SeverityNumber >= severity).OrderByDescending(l => l.TimeUnixNano).Take(limit).Select(l => l.Body);
+            Assert.Equal(expected, (await store.SearchLogsAsync("a", new LogQuery(range, MinSeverity: severity, Limit: limit), default)).Select(l => l.Body));
+        }
+
+        var empty = new TimeRange(range.To, range.To);
+        Assert.Empty(await store.SearchTracesAsync("a", new TraceQuery(empty), default));
+        Assert.Empty(await store.SearchLogsAsync("a", new LogQuery(empty), default));
+    }
+
+    [Fact]
     public void Options_are_validated_with_an_actionable_message()
     {
         var error = Assert.Throws<ArgumentException>(() => DuckDbTelemetryStore.Open(new DuckDbStoreOptions()));

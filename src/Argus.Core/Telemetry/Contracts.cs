@@ -62,6 +62,27 @@ public interface ITelemetryReader
 
     Task<IReadOnlyList<RedPoint>> GetRedAsync(string tenantId, RedQuery query, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <see cref="GetRedAsync"/> for every service seen in the range, at each of <paramref name="steps"/>, in one read:
+    /// each service's points at a step are the ones its own <see cref="GetRedAsync"/> answers at that step (no endpoint
+    /// filter), ordered by step (as given), service, time and endpoint. The default reads service by service and step by
+    /// step; a store overrides it to read the range once (the home asks for all services, by range and by sparkline step).
+    /// </summary>
+    async Task<IReadOnlyList<ServiceRedPoint>> GetServicesRedAsync(string tenantId, TimeRange range, IReadOnlyList<TimeSpan> steps, CancellationToken cancellationToken)
+    {
+        var points = new List<ServiceRedPoint>();
+        var services = (await GetServicesAsync(tenantId, range, cancellationToken)).Select(s => s.Name).Order(StringComparer.Ordinal).ToList();
+        foreach (var step in steps.Distinct())
+        {
+            foreach (var service in services)
+            {
+                points.AddRange((await GetRedAsync(tenantId, new RedQuery(service, range, step), cancellationToken)).Select(p => new ServiceRedPoint(service, step, p)));
+            }
+        }
+
+        return points;
+    }
+
     /// <summary>All spans of a trace, ordered by start time; empty when the trace is unknown to this tenant.</summary>
     Task<IReadOnlyList<SpanRecord>> GetTraceAsync(string tenantId, TraceId traceId, CancellationToken cancellationToken);
 
@@ -102,6 +123,9 @@ public sealed record RedPoint(
     double P90Ms,
     double P95Ms,
     double P99Ms);
+
+/// <summary>One service's <see cref="RedPoint"/>, from <see cref="ITelemetryReader.GetServicesRedAsync"/>.</summary>
+public sealed record ServiceRedPoint(string Service, TimeSpan Step, RedPoint Point);
 
 /// <summary>
 /// Trace search filters; null means any. A trace matches when one of its spans matches every filter.

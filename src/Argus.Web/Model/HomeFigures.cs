@@ -23,8 +23,8 @@ internal sealed record HomeView(
     bool NothingYet);
 
 /// <summary>
-/// Reads the home from the same services as the API: the telemetry store (per service four reads: the range's
-/// figures, its steps, and the two earlier windows' figures), the alert, incident and deployment stores, and the issue board.
+/// Reads the home from the same services as the API: the telemetry store (three reads of all services' RED: the range's
+/// figures with its steps, and the two earlier windows' figures), the alert, incident and deployment stores, and the issue board.
 /// </summary>
 internal sealed class HomeFigures(ITelemetryReader reader, IAlertStore alerts, IIncidentStore incidents, IDeploymentStore deployments, IIssueBoard issues)
 {
@@ -58,20 +58,24 @@ internal sealed class HomeFigures(ITelemetryReader reader, IAlertStore alerts, I
         return new HomeView(services.Result, firing.Result, recentIncidents.Result, recentDeployments.Result, top.Result, nothingYet);
     }
 
+    // Four reads whatever the number of services: the services, then each window's RED of all services at once (the
+    // range's by range and by sparkline step in one).
     private async Task<IReadOnlyList<ServiceHealth>> HealthAsync(string tenant, TimeRange range, CancellationToken cancellationToken)
     {
         var figures = new ServiceFigures(reader);
-        var step = StepOf(range);
         var services = await reader.GetServicesAsync(tenant, range, cancellationToken);
-        return await Task.WhenAll(services.OrderBy(s => s.Name, StringComparer.Ordinal).Select(async s =>
+        if (services.Count == 0)
         {
-            var now = figures.RowAsync(tenant, s.Name, range, s.SpanCount, cancellationToken);
-            var series = figures.SeriesAsync(tenant, s.Name, range, step, cancellationToken);
-            var day = figures.RowAsync(tenant, s.Name, Shift(range, Day), 0, cancellationToken);
-            var week = figures.RowAsync(tenant, s.Name, Shift(range, Week), 0, cancellationToken);
-            await Task.WhenAll(now, series, day, week);
-            return new ServiceHealth(now.Result, day.Result, week.Result, series.Result);
-        }));
+            return [];
+        }
+
+        var now = figures.RowsAndSeriesAsync(tenant, range, StepOf(range), cancellationToken);
+        var day = figures.RowsAsync(tenant, Shift(range, Day), cancellationToken);
+        var week = figures.RowsAsync(tenant, Shift(range, Week), cancellationToken);
+        await Task.WhenAll(now, day, week);
+        var (rows, series) = now.Result;
+        return [.. services.OrderBy(s => s.Name, StringComparer.Ordinal).Select(s =>
+            new ServiceHealth(rows(s.Name, s.SpanCount), day.Result(s.Name, 0), week.Result(s.Name, 0), series(s.Name)))];
     }
 
     private async Task<IReadOnlyList<DeploymentRow>> DeploymentsAsync(string tenant, CancellationToken cancellationToken)
