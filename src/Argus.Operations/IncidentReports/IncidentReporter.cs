@@ -54,6 +54,15 @@ public sealed partial class IncidentReporter(
         var alert = firing.Alert;
         var tenant = alert.TenantId;
 
+        // A report cut off by a stop after it was stored and sent but before its alert was linked to it is queued again at
+        // the next start: it is linked now instead of written and sent twice.
+        var earlier = await incidents.QueryAsync(tenant, new IncidentQuery(alert.StartsAt - TimeSpan.FromMinutes(1), time.GetUtcNow() + TimeSpan.FromMinutes(1), RuleId: alert.RuleId, Limit: 200), cancellationToken);
+        if (earlier.FirstOrDefault(i => i.AlertId == alert.Id) is { } reported)
+        {
+            await alerts.LinkIncidentAsync(alert.TenantId, alert.Id, reported.Id, cancellationToken);
+            return reported;
+        }
+
         // The worst occurrence started inside the window; its trace may have begun up to an hour earlier.
         var around = new TimeRange(alert.WindowStart - TimeSpan.FromHours(1), alert.WindowEnd + TimeSpan.FromMinutes(5));
         var (spans, logs) = await ReadTransactionAsync(tenant, alert.TraceId, around, cancellationToken);
