@@ -18,6 +18,12 @@ public sealed record DemoOptions
     /// <summary>How often the OpenTelemetry exporters send. Default 2 seconds.</summary>
     public TimeSpan ExportInterval { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// The deployments whose releases change order-service's behaviour (the bad one fails and slows order placements
+    /// until its rollback); null for none. Recording them in Argus is <see cref="DemoDeploymentRecorder"/>'s job.
+    /// </summary>
+    public DemoDeploymentPlan? Deployments { get; init; }
+
     /// <summary>Seed for the random choices, for repeatable runs; null for a random seed.</summary>
     public int? Seed { get; init; }
 }

@@ -53,6 +53,7 @@ public sealed class DemoWorkload : IAsyncDisposable
     private readonly ILogger _frontLogger;
     private readonly ILogger _ordersLogger;
     private long _transactions;
+    private long _lastTickUtcTicks;
 
     public DemoWorkload(DemoOptions options, TimeProvider? time = null)
     {
@@ -78,6 +79,9 @@ public sealed class DemoWorkload : IAsyncDisposable
 
     /// <summary>Transactions generated so far.</summary>
     public long Transactions => Interlocked.Read(ref _transactions);
+
+    /// <summary>The time of the last tick generated (null before the first), for drivers of a simulated clock.</summary>
+    public DateTimeOffset? LastTick => Interlocked.Read(ref _lastTickUtcTicks) is var t and > 0 ? new DateTimeOffset(t, TimeSpan.Zero) : null;
 
     /// <summary>Generates traffic until cancelled, one tick a second, shaped by the hour of day.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -134,6 +138,8 @@ public sealed class DemoWorkload : IAsyncDisposable
             };
             Transaction(start, applied);
         }
+
+        Interlocked.Exchange(ref _lastTickUtcTicks, now.UtcTicks);
     }
 
     private void Transaction(DateTimeOffset start, DemoFault fault)
@@ -169,7 +175,8 @@ public sealed class DemoWorkload : IAsyncDisposable
             call?.SetTag("server.address", "order-service");
             call?.SetTag("server.port", 8080);
             call?.SetTag("url.full", $"http://order-service:8080{path}");
-            var inner = OrderService(call?.Context ?? server.Context, cursor.AddMilliseconds(0.5), method, route, orderId, placeOrder, fault, out failed);
+            var regressed = _options.Deployments?.OrderServiceRegressedAt(start) == true;
+            var inner = OrderService(call?.Context ?? server.Context, cursor.AddMilliseconds(0.5), method, route, orderId, placeOrder, fault, regressed, out failed);
             end = inner.AddMilliseconds(0.5);
             call?.SetTag("http.response.status_code", failed ? 500 : 200);
             if (failed)
@@ -197,7 +204,10 @@ public sealed class DemoWorkload : IAsyncDisposable
         {
             if (failed)
             {
-                _frontLogger.LogError("Request {Method} {Path} failed with status 500 after {ElapsedMs} ms", method, path, (int)(end - start).TotalMilliseconds);
+                // A warning: the failure is order-service's, which logs it as an error with its exception; the frontend
+                // only passes the 500 on. (So shop-frontend's ERROR logs stay at zero, and its deployment checks judge
+                // its own health: see DemoDeploymentPlan.)
+                _frontLogger.LogWarning("Request {Method} {Path} failed with status 500 from order-service after {ElapsedMs} ms", method, path, (int)(end - start).TotalMilliseconds);
             }
             else if ((end - start).TotalSeconds > 3)
             {
@@ -210,7 +220,8 @@ public sealed class DemoWorkload : IAsyncDisposable
         }
     }
 
-    private DateTimeOffset OrderService(ActivityContext parent, DateTimeOffset start, string method, string route, int orderId, bool placeOrder, DemoFault fault, out bool failed)
+    private DateTimeOffset OrderService(
+        ActivityContext parent, DateTimeOffset start, string method, string route, int orderId, bool placeOrder, DemoFault fault, bool regressed, out bool failed)
     {
         failed = false;
         using var server = _ordersSource.StartActivity($"{method} {route}", ActivityKind.Server, parent, startTime: start);
@@ -254,8 +265,17 @@ public sealed class DemoWorkload : IAsyncDisposable
         }
         else if (placeOrder)
         {
+            var customer = _random.Next(1, 5000);
+            if (regressed)
+            {
+                // Release 1.5.0 prices the order inside its transaction and locks the customer's open orders first:
+                // placements queue behind each other.
+                cursor = Sql(server.Context, cursor, 2_400 + _random.NextDouble() * 1_600,
+                    $"SELECT id, total FROM orders WHERE customer_id = {customer} AND status = 'NEW' FOR UPDATE", "SELECT", rows: _random.Next(1, 4));
+            }
+
             cursor = Sql(server.Context, cursor, 2 + _random.NextDouble() * 4,
-                $"INSERT INTO orders (id, customer_id, status, created_at) VALUES ({orderId}, {_random.Next(1, 5000)}, 'NEW', now())", "INSERT", rows: 1);
+                $"INSERT INTO orders (id, customer_id, status, created_at) VALUES ({orderId}, {customer}, 'NEW', now())", "INSERT", rows: 1);
             cursor = Payment(server.Context, cursor, fault == DemoFault.SlowExternalApi);
             cursor = Sql(server.Context, cursor, 1 + _random.NextDouble() * 3,
                 $"UPDATE orders SET status = 'PAID' WHERE id = {orderId}", "UPDATE", rows: 1);
@@ -272,22 +292,20 @@ public sealed class DemoWorkload : IAsyncDisposable
         if (fault == DemoFault.ExceptionBurst)
         {
             failed = true;
-            var exception = new InvalidOperationException($"Order {orderId} is in an invalid state for {method}");
-            var stack =
+            Fail(server, cursor, orderId, new InvalidOperationException($"Order {orderId} is in an invalid state for {method}"),
                 "System.InvalidOperationException: Order " + orderId + " is in an invalid state\n" +
                 "   at Shop.Orders.Domain.Order.EnsureCanShip() in /src/Shop.Orders/Domain/Order.cs:line 88\n" +
-                "   at Shop.Orders.Application.OrderHandler.HandleAsync(OrderCommand command) in /src/Shop.Orders/Application/OrderHandler.cs:line 41\n" +
-                "   at Microsoft.AspNetCore.Routing.EndpointMiddleware.Invoke(HttpContext httpContext)";
-            server.AddEvent(new ActivityEvent("exception", cursor, new ActivityTagsCollection
-            {
-                ["exception.type"] = exception.GetType().FullName,
-                ["exception.message"] = exception.Message,
-                ["exception.stacktrace"] = stack,
-            }));
-            server.SetStatus(ActivityStatusCode.Error, exception.Message);
-            server.SetTag("http.response.status_code", 500);
-            server.SetTag("error.type", exception.GetType().FullName);
-            _ordersLogger.LogError(exception, "Handling order {OrderId} failed", orderId);
+                "   at Shop.Orders.Application.OrderHandler.HandleAsync(OrderCommand command) in /src/Shop.Orders/Application/OrderHandler.cs:line 41\n");
+        }
+        else if (regressed && placeOrder && _random.NextDouble() < 0.4)
+        {
+            failed = true;
+#pragma warning disable CA2201 // Never thrown: it only gives the simulated failure's telemetry a runtime exception's type.
+            Fail(server, cursor, orderId, new NullReferenceException("Object reference not set to an instance of an object."),
+#pragma warning restore CA2201
+                "System.NullReferenceException: Object reference not set to an instance of an object.\n" +
+                "   at Shop.Orders.Pricing.DiscountCalculator.Apply(Order order, Customer customer) in /src/Shop.Orders/Pricing/DiscountCalculator.cs:line 57\n" +
+                "   at Shop.Orders.Application.PlaceOrderHandler.HandleAsync(PlaceOrder command) in /src/Shop.Orders/Application/PlaceOrderHandler.cs:line 63\n");
         }
         else
         {
@@ -297,6 +315,21 @@ public sealed class DemoWorkload : IAsyncDisposable
         cursor = cursor.AddMilliseconds(0.5 + _random.NextDouble());
         server.SetEndTime(cursor.UtcDateTime);
         return cursor;
+    }
+
+    // An order-service request failing with an exception: the span's exception event and error status, and an ERROR log.
+    private void Fail(Activity server, DateTimeOffset at, int orderId, Exception exception, string stack)
+    {
+        server.AddEvent(new ActivityEvent("exception", at, new ActivityTagsCollection
+        {
+            ["exception.type"] = exception.GetType().FullName,
+            ["exception.message"] = exception.Message,
+            ["exception.stacktrace"] = stack + "   at Microsoft.AspNetCore.Routing.EndpointMiddleware.Invoke(HttpContext httpContext)",
+        }));
+        server.SetStatus(ActivityStatusCode.Error, exception.Message);
+        server.SetTag("http.response.status_code", 500);
+        server.SetTag("error.type", exception.GetType().FullName);
+        _ordersLogger.LogError(exception, "Handling order {OrderId} failed", orderId);
     }
 
     private DateTimeOffset Sql(ActivityContext parent, DateTimeOffset start, double durationMs, string statement, string operation, int rows)
@@ -388,12 +421,21 @@ public sealed class DemoWorkload : IAsyncDisposable
             o.SetResourceBuilder(Resource(service, instance));
             o.IncludeScopes = true;
             o.IncludeFormattedMessage = true;
+            // Before the exporter, so that it sends the stamped time.
+            o.AddProcessor(new ClockStamp(_time));
             o.AddOtlpExporter((e, processor) =>
             {
                 ConfigureExporter(e, "v1/logs");
                 processor.BatchExportProcessorOptions.ScheduledDelayMilliseconds = (int)_options.ExportInterval.TotalMilliseconds;
             });
         }));
+
+    // The SDK stamps log records with the system clock; the workload's clock (simulated in tests) is the one its spans
+    // use, so that a window of either holds the same seconds of traffic.
+    private sealed class ClockStamp(TimeProvider time) : BaseProcessor<LogRecord>
+    {
+        public override void OnEnd(LogRecord data) => data.Timestamp = time.GetUtcNow().UtcDateTime;
+    }
 
     /// <summary>Sends whatever is buffered now.</summary>
     public void Flush()

@@ -1,4 +1,5 @@
 using System.Text;
+using Argus.Demo;
 using Argus.Server.Configuration;
 using Argus.Web.Authentication;
 using Microsoft.Extensions.Options;
@@ -52,6 +53,14 @@ internal static class ArgusBanner
             var by = app.Services.GetRequiredService<TimeProvider>().GetUtcNow() + DemoCycle;
             text.AppendLine("  Demo workload   : on (shop-frontend, order-service); faults every 10 minutes, clock-aligned");
             text.AppendLine($"  First incident  : within ~10 minutes (by about {by:HH:mm} UTC) at GET {api}api/incidents (argus incidents list)");
+            var plan = app.Services.GetRequiredService<DemoRun>().Plan;
+            string At(DemoDeploymentKind kind) => $"{plan.At(DemoDeploymentPlan.First(kind)):HH:mm}";
+            var bad = DemoDeploymentPlan.First(DemoDeploymentKind.Bad);
+            var rollback = DemoDeploymentPlan.First(DemoDeploymentKind.Rollback);
+            var good = DemoDeploymentPlan.First(DemoDeploymentKind.Good);
+            // Checks run at the scheduler's next pass after they are due (TickInterval, 30 s by default): a minute covers it.
+            text.AppendLine($"  Deployments     : {bad.Application} {bad.Version} (bad) at {At(DemoDeploymentKind.Bad)}, {rollback.Version} (rollback) at {At(DemoDeploymentKind.Rollback)}; "
+                + $"{good.Application} {good.Version} (good) at {At(DemoDeploymentKind.Good)}; first verdicts by {plan.FirstVerdictsDue.AddMinutes(1):HH:mm} UTC (argus deploy list)");
         }
 
         return text.ToString();

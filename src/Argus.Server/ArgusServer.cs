@@ -113,6 +113,7 @@ public static class ArgusServer
         builder.Services.AddArgusAlerting(builder.Configuration);
         builder.Services.AddArgusChannels(builder.Configuration);
         builder.Services.AddArgusChangeTracking(builder.Configuration);
+        builder.Services.AddSingleton<DemoRun>();
         builder.Services.AddHostedService<DemoHostedService>();
 
         // Last, so that callers (tests, embedders) can replace any registration above.

@@ -7,13 +7,28 @@ using Microsoft.Extensions.Options;
 namespace Argus.Server;
 
 /// <summary>
+/// The demo's run: its deployment plan, anchored when the server starts (so the banner can print its times), and
+/// the workload and recorder once they run (tests drive them on a simulated clock).
+/// </summary>
+internal sealed class DemoRun(TimeProvider time)
+{
+    public DemoDeploymentPlan Plan { get; } = new(time.GetUtcNow());
+
+    public DemoWorkload? Workload { get; set; }
+
+    public DemoDeploymentRecorder? Recorder { get; set; }
+}
+
+/// <summary>
 /// Runs the demo workload (<c>--demo</c>) against this server's own OTLP/HTTP listener once the server is up,
-/// with an ingest key of its own that is replaced at every start.
+/// with an ingest key of its own that is replaced at every start, and records the demo's deployments with the same key
+/// through this server's own API (<c>POST /api/deployments</c>, as a CI job would), once per start.
 /// </summary>
 internal sealed partial class DemoHostedService(
     IOptions<ArgusOptions> options,
     IHostApplicationLifetime lifetime,
     ListenerRegistry listeners,
+    DemoRun run,
     TenantBootstrap bootstrap,
     ApiKeyResolver resolver,
     TimeProvider time,
@@ -52,9 +67,23 @@ internal sealed partial class DemoHostedService(
 
         var key = await bootstrap.ReplaceNamedKeyAsync(DemoKeyName, ApiKeys.RoleIngest, stoppingToken);
         resolver.Invalidate();
-        await using var workload = new DemoWorkload(new DemoOptions { OtlpHttpEndpoint = endpoint, ApiKey = key }, time);
+        await using var workload = new DemoWorkload(new DemoOptions { OtlpHttpEndpoint = endpoint, ApiKey = key, Deployments = run.Plan }, time);
+        run.Workload = workload;
         LogStarted(logger, endpoint);
+        var deployments = Task.CompletedTask;
+        using var client = listeners.GetUrl(ListenerKind.Api) is { } api ? new HttpClient { BaseAddress = api } : null;
+        if (client is null)
+        {
+            LogNoApi(logger);
+        }
+        else
+        {
+            run.Recorder = new DemoDeploymentRecorder(client, key, time, logger);
+            deployments = run.Recorder.RunAsync(run.Plan, stoppingToken);
+        }
+
         await workload.RunAsync(stoppingToken);
+        await deployments;
     }
 
     // Debug: it comes right after the start-up banner, which already says the demo is on, and would push the banner up.
@@ -63,4 +92,7 @@ internal sealed partial class DemoHostedService(
 
     [LoggerMessage(EventId = 1202, Level = LogLevel.Warning, Message = "Demo workload not started: no OtlpHttp listener is configured")]
     private static partial void LogNoListener(ILogger logger);
+
+    [LoggerMessage(EventId = 1203, Level = LogLevel.Warning, Message = "Demo deployments not recorded: no Api listener is configured")]
+    private static partial void LogNoApi(ILogger logger);
 }
