@@ -20,9 +20,12 @@ public static class ConsolePaths
     public static string Trace(string traceId, string? spanId = null) =>
         "/traces/" + Uri.EscapeDataString(traceId) + (spanId is null ? "" : "?span=" + Uri.EscapeDataString(spanId));
 
+    /// <summary>A service's page (over the console's default range).</summary>
+    public static string Service(string service) => "/services/" + Uri.EscapeDataString(service);
+
     /// <summary>A service's page over the range <paramref name="from"/> to <paramref name="to"/>.</summary>
     public static string Service(string service, DateTimeOffset from, DateTimeOffset to) =>
-        "/services/" + Uri.EscapeDataString(service) + "?from=" + Uri.EscapeDataString(Time(from)) + "&to=" + Uri.EscapeDataString(Time(to));
+        Service(service) + "?from=" + Uri.EscapeDataString(Time(from)) + "&to=" + Uri.EscapeDataString(Time(to));
 
     /// <summary>An issue's page.</summary>
     public static string Issue(string issueId) => "/issues/" + Uri.EscapeDataString(issueId);

@@ -4,6 +4,7 @@ using Argus.Core.Tenancy;
 using Argus.Web.Model;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.JSInterop;
 
 namespace Argus.Web.Components;
 
@@ -105,8 +106,7 @@ public abstract class ConsolePage : ComponentBase, IDisposable
     /// <summary>Reads what the page shows for the current URL.</summary>
     private protected abstract Task LoadAsync(CancellationToken cancellationToken);
 
-    // Auto-refresh (?refresh=30s): one timer per page, restarted only when the interval in the URL changes. A tick that
-    // comes while the last load still runs waits for it (PeriodicTimer skips the ticks missed meanwhile).
+    // Auto-refresh (?refresh=30s): one timer per page, restarted only when the interval in the URL changes.
     private void ScheduleRefresh(TimeSpan? every)
     {
         if (every == _refreshEvery)
@@ -117,37 +117,50 @@ public abstract class ConsolePage : ComponentBase, IDisposable
         _refreshEvery = every;
         _refreshing?.Cancel();
         _refreshing?.Dispose();
-        _refreshing = null;
-        if (every is not { } interval)
+        _refreshing = every is { } interval ? Poll(interval, _ => ReloadAsync()) : null;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="tick"/> every <paramref name="interval"/> on the page's live connection, then renders, until
+    /// the answer is cancelled or the page is left; nothing runs for the prerendered page (it is sent once and disposed).
+    /// A tick that comes while the last one still runs waits for it (the timer skips the ticks missed meanwhile).
+    /// Called on the page's dispatcher, so every tick runs there too.
+    /// </summary>
+    private protected CancellationTokenSource? Poll(TimeSpan interval, Func<CancellationToken, Task> tick)
+    {
+        if (!RendererInfo.IsInteractive)
         {
-            return;
+            return null;
         }
 
-        _refreshing = new CancellationTokenSource();
-        var token = _refreshing.Token;
-        _ = Task.Run(async () =>
+        var stop = new CancellationTokenSource();
+        _ = PollAsync(interval, tick, stop.Token);
+        return stop;
+    }
+
+    private async Task PollAsync(TimeSpan interval, Func<CancellationToken, Task> tick, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(interval, Time);
+        try
         {
-            using var timer = new PeriodicTimer(interval, Time);
-            try
+            while (await timer.WaitForNextTickAsync(cancellationToken))
             {
-                while (await timer.WaitForNextTickAsync(token))
-                {
-                    await InvokeAsync(async () =>
-                    {
-                        await ReloadAsync();
-                        StateHasChanged();
-                    });
-                }
+                await tick(cancellationToken);
+                StateHasChanged();
             }
-            catch (OperationCanceledException)
-            {
-                // The page was left or the interval changed.
-            }
-            catch (ObjectDisposedException)
-            {
-                // The circuit ended between two ticks.
-            }
-        }, CancellationToken.None);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped, or the page was left.
+        }
+        catch (JSDisconnectedException)
+        {
+            // The browser went away: the circuit ends and disposes the page.
+        }
+        catch (ObjectDisposedException)
+        {
+            // The circuit ended between two ticks.
+        }
     }
 
     /// <summary>Stops what a page runs beyond its loads (a live tail's timer); called once, on dispose.</summary>

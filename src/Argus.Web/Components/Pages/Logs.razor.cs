@@ -1,4 +1,5 @@
 using Argus.Core;
+using Argus.Core.Links;
 using Argus.Core.Telemetry;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
@@ -100,47 +101,29 @@ public sealed partial class Logs
         _logs = [.. found.OrderByDescending(Nanos)];
         _held = [];
 
-        // Only on the live connection: the prerendered page is sent once and would keep no timer.
-        if (Live && RendererInfo.IsInteractive)
+        if (Live)
         {
-            _tail = new CancellationTokenSource();
-            _ = TailAsync(_tail.Token);
+            _tail = Poll(TailInterval, TailOnceAsync);
         }
     }
 
-    private async Task TailAsync(CancellationToken cancellationToken)
+    // One ask of the live tail: records newer than the newest shown or held; records of that same instant are asked
+    // again and left out when known.
+    private async Task TailOnceAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(TailInterval, Time);
-        try
+        var newest = _held.Concat(_logs!).Select(Nanos).DefaultIfEmpty(_query!.Range.FromUnixNano).Max();
+        var since = TimeRange.FromUnixNanoToTime(newest);
+        var now = Time.GetUtcNow();
+        var query = _query with { Range = new TimeRange(since, now > since ? now.AddMinutes(1) : since.AddMinutes(1)) };
+        var known = _held.Concat(_logs!).Where(l => Nanos(l) == newest).Select(Key).ToHashSet();
+        var fresh = (await Reader.SearchLogsAsync(Tenant, query, cancellationToken))
+            .Where(l => !known.Contains(Key(l)))
+            .OrderByDescending(Nanos)
+            .ToList();
+        _held.InsertRange(0, fresh);
+        if (_held.Count > 0 && !await ScrolledDownAsync())
         {
-            while (await timer.WaitForNextTickAsync(cancellationToken))
-            {
-                // Newer than the newest shown or held; records of that same instant are asked again and left out when known.
-                var newest = _held.Concat(_logs!).Select(Nanos).DefaultIfEmpty(_query!.Range.FromUnixNano).Max();
-                var since = TimeRange.FromUnixNanoToTime(newest);
-                var now = Time.GetUtcNow();
-                var query = _query with { Range = new TimeRange(since, now > since ? now.AddMinutes(1) : since.AddMinutes(1)) };
-                var known = _held.Concat(_logs!).Where(l => Nanos(l) == newest).Select(Key).ToHashSet();
-                var fresh = (await Reader.SearchLogsAsync(Tenant, query, cancellationToken))
-                    .Where(l => !known.Contains(Key(l)))
-                    .OrderByDescending(Nanos)
-                    .ToList();
-                _held.InsertRange(0, fresh);
-                if (_held.Count > 0 && !await ScrolledDownAsync())
-                {
-                    ShowHeld();
-                }
-
-                await InvokeAsync(StateHasChanged);
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Turned off, or the page closed.
-        }
-        catch (JSDisconnectedException)
-        {
-            // The browser went away: the circuit ends and disposes the page.
+            ShowHeld();
         }
     }
 
@@ -188,7 +171,7 @@ public sealed partial class Logs
 
     private static (long, string, string, SpanId) Key(LogRecord l) => (Nanos(l), l.ServiceName, l.Body, l.SpanId);
 
-    private static string IssueLink(ulong issueId) => "/issues/" + issueId.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+    private static string IssueLink(ulong issueId) => ConsolePaths.Issue(issueId.ToString("x16", System.Globalization.CultureInfo.InvariantCulture));
 
     // The search writes the filters into the URL; the page then loads from the URL like any link or reload.
     private void Search() => Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(new Dictionary<string, object?>

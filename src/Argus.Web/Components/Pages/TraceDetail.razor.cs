@@ -1,5 +1,6 @@
 using System.Globalization;
 using Argus.Core;
+using Argus.Core.Links;
 using Argus.Core.Issues;
 using Argus.Core.Telemetry;
 using Argus.Web.Model;
@@ -134,7 +135,7 @@ public sealed partial class TraceDetail
 
     private string CloseLink => Navigation.GetUriWithQueryParameter("span", (string?)null);
 
-    private string ServiceLink(string service) => Link("/services/" + Uri.EscapeDataString(service));
+    private string ServiceLink(string service) => Link(ConsolePaths.Service(service));
 
     // The statements page of the span's service, at the row of its fingerprint.
     private string SqlLink(SpanDetails span)

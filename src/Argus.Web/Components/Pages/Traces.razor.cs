@@ -1,4 +1,5 @@
 using System.Globalization;
+using Argus.Core.Links;
 using Argus.Core.Telemetry;
 using Argus.Web.Model;
 using Microsoft.AspNetCore.Components;
@@ -129,7 +130,7 @@ public sealed partial class Traces
         return null;
     }
 
-    private string TraceLink(TraceSummary trace) => Link("/traces/" + trace.TraceId);
+    private string TraceLink(TraceSummary trace) => Link(ConsolePaths.Trace(trace.TraceId.ToString()));
 
     private string OrderLink(string key) => Navigation.GetUriWithQueryParameter("orderBy", key == "start" ? null : key);
 
